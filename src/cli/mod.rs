@@ -1,0 +1,49 @@
+//! The command line: a thin front end over the model, engine and store.
+
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Pipewright: AWS CodePipeline's model (stages, actions, artifacts, approvals), run locally.
+#[derive(Debug, Parser)]
+#[command(name = "pipewright", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check pipeline files and print every problem as FILE:LINE:COL: message.
+    Validate {
+        /// The `*.pipeline.ron` files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Exit code: everything was fine.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: something was invalid or failed.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: the input could not be read or used at all.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let code = match cli.command {
+        None => {
+            use clap::CommandFactory;
+            Cli::command().print_help()?;
+            println!();
+            EXIT_OK
+        }
+        Some(Command::Validate { files }) => validate::run(&files),
+    };
+    Ok(ExitCode::from(code))
+}

@@ -1,0 +1,5 @@
+//! Pipewright: AWS CodePipeline's model, run locally. See `DESIGN.md` for the layers:
+//! [`model`] (definitions and rules), then engine, store, ui and cli built on top.
+
+pub mod cli;
+pub mod model;

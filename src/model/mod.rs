@@ -1,0 +1,21 @@
+//! The pipeline model: plain data, its file format and its rules. No I/O beyond reading and
+//! writing one file; no async, no UI.
+
+pub mod action;
+pub mod duration;
+pub mod locate;
+pub mod pipeline;
+pub mod ron_format;
+pub mod ron_io;
+pub mod strings;
+pub mod validate;
+pub mod variables;
+
+pub use action::{
+    Action, Category, CommandsConfig, FolderConfig, GitConfig, GitOutputFormat, LocalDeployConfig,
+    ManualConfig, OutputArtifact, Provider, ProviderKind, ScriptConfig, SecretSource,
+};
+pub use duration::Duration;
+pub use locate::{Position, Positions};
+pub use pipeline::{ExecutionMode, Layout, Pipeline, PipelineVariable, Point, Stage, View};
+pub use validate::{Problem, validate, validate_located};

@@ -1,0 +1,167 @@
+//! The pipeline definition: stages of actions, variables, execution mode and editor layout.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::action::Action;
+
+/// A pipeline as written in a `*.pipeline.ron` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pipeline {
+    /// `[A-Za-z0-9.@_-]{1,100}`.
+    pub name: String,
+    /// How executions share the stages (default SUPERSEDED).
+    #[serde(default, skip_serializing_if = "ExecutionMode::is_default")]
+    pub execution_mode: ExecutionMode,
+    /// Pipeline-level variables, overridable when an execution starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<PipelineVariable>,
+    /// The stages, run one after another.
+    pub stages: Vec<Stage>,
+    /// Where the editor placed things; ignored when running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
+}
+
+/// CodePipeline's execution modes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ExecutionMode {
+    /// One execution per stage; a newer one replaces the one waiting in front of a stage.
+    #[default]
+    #[serde(alias = "SUPERSEDED")]
+    Superseded,
+    /// One execution per stage; waiting executions queue in order.
+    #[serde(alias = "QUEUED")]
+    Queued,
+    /// Executions run independently of each other.
+    #[serde(alias = "PARALLEL")]
+    Parallel,
+}
+
+impl ExecutionMode {
+    /// Every execution mode.
+    pub const ALL: [ExecutionMode; 3] = [
+        ExecutionMode::Superseded,
+        ExecutionMode::Queued,
+        ExecutionMode::Parallel,
+    ];
+
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The mode's name as CodePipeline writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionMode::Superseded => "SUPERSEDED",
+            ExecutionMode::Queued => "QUEUED",
+            ExecutionMode::Parallel => "PARALLEL",
+        }
+    }
+}
+
+/// A pipeline-level variable, read as `#{variables.name}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineVariable {
+    /// `[A-Za-z0-9@_-]{1,128}`.
+    pub name: String,
+    /// The value used when a start does not override it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// What the variable is for, shown in the Run dialog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A stage: a group of actions that an execution passes through as one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    /// Unique within the pipeline; `[A-Za-z0-9.@_-]{1,100}`.
+    pub name: String,
+    /// The stage's actions, in file order.
+    pub actions: Vec<Action>,
+}
+
+/// Editor-only placement data kept in the pipeline file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// Card positions on the canvas, keyed by `"Stage/Action"`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub positions: IndexMap<String, Point>,
+    /// The canvas zoom and pan last used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+}
+
+/// A point on the editor canvas.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Point {
+    /// Canvas x coordinate.
+    pub x: f32,
+    /// Canvas y coordinate.
+    pub y: f32,
+}
+
+/// The canvas viewport.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    /// Zoom factor (1.0 = 100%).
+    pub zoom: f32,
+    /// Pan offset in screen points.
+    pub pan: Point,
+}
+
+/// The key of an action in [`Layout::positions`].
+pub fn layout_key(stage: &str, action: &str) -> String {
+    format!("{stage}/{action}")
+}
+
+impl Pipeline {
+    /// An empty pipeline with the given name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            execution_mode: ExecutionMode::default(),
+            variables: Vec::new(),
+            stages: Vec::new(),
+            layout: None,
+        }
+    }
+
+    /// Finds a stage by name.
+    pub fn stage(&self, name: &str) -> Option<&Stage> {
+        self.stages.iter().find(|stage| stage.name == name)
+    }
+
+    /// Finds an action by stage and action name.
+    pub fn action(&self, stage: &str, action: &str) -> Option<&Action> {
+        self.stage(stage)?
+            .actions
+            .iter()
+            .find(|candidate| candidate.name == action)
+    }
+
+    /// Every action with its stage index, in file order.
+    pub fn actions(&self) -> impl Iterator<Item = (usize, &Action)> {
+        self.stages
+            .iter()
+            .enumerate()
+            .flat_map(|(index, stage)| stage.actions.iter().map(move |action| (index, action)))
+    }
+}
+
+impl Stage {
+    /// The distinct run orders of the stage's actions, ascending.
+    pub fn run_orders(&self) -> Vec<u32> {
+        let mut orders: Vec<u32> = self.actions.iter().map(|action| action.run_order).collect();
+        orders.sort_unstable();
+        orders.dedup();
+        orders
+    }
+}

@@ -2,4 +2,7 @@
 //! [`model`] (definitions and rules), then engine, store, ui and cli built on top.
 
 pub mod cli;
+pub mod clock;
+pub mod engine;
 pub mod model;
+pub mod store;

@@ -1,5 +1,7 @@
 //! The command line: a thin front end over the model, engine and store.
 
+mod history;
+mod run;
 mod validate;
 
 use std::path::PathBuf;
@@ -25,6 +27,12 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run a pipeline once, printing each state change; exit 0 if it succeeded.
+    Run(run::RunArgs),
+    /// List a workspace's executions, newest first.
+    History(history::HistoryArgs),
+    /// Print the logs of an execution.
+    Logs(history::LogsArgs),
 }
 
 /// Exit code: everything was fine.
@@ -44,6 +52,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             EXIT_OK
         }
         Some(Command::Validate { files }) => validate::run(&files),
+        Some(Command::Run(args)) => run::run(args)?,
+        Some(Command::History(args)) => history::history(args)?,
+        Some(Command::Logs(args)) => history::logs(args)?,
     };
     Ok(ExitCode::from(code))
 }

@@ -7,6 +7,7 @@ pub mod locate;
 pub mod pipeline;
 pub mod ron_format;
 pub mod ron_io;
+pub mod status;
 pub mod strings;
 pub mod validate;
 pub mod variables;

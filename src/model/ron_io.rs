@@ -150,6 +150,12 @@ pub fn to_string(pipeline: &Pipeline) -> Result<String, SaveError> {
     Ok(super::ron_format::pretty(&compact))
 }
 
+/// Writes any model value (such as one action) as RON laid out like the pipeline files.
+pub fn to_ron<T: serde::Serialize>(value: &T) -> Result<String, SaveError> {
+    let compact = options().to_string(value)?;
+    Ok(super::ron_format::pretty(&compact))
+}
+
 /// Saves a pipeline to `path`, replacing the file atomically (write a temporary file beside
 /// it, flush it to disk, rename it over the old one).
 pub fn save(path: &Path, pipeline: &Pipeline) -> Result<(), SaveError> {

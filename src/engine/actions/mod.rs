@@ -1,0 +1,141 @@
+//! Action providers: one file each, all behind [`ActionProvider`].
+//!
+//! The runner prepares an [`ActionContext`] (working copy, inputs, outputs, environment, log,
+//! stop control) and calls the provider's configuration to do the work.
+
+mod commands;
+mod manual_approval;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::model::Provider;
+use crate::model::status::ActionStatus;
+use crate::store::AttemptKey;
+
+use super::log_sink::LogSink;
+use super::process::{Control, ProcessTracker};
+
+/// A message to a running action from outside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    /// A person approved (true) or rejected an approval, with a summary.
+    Decision {
+        /// Approved or rejected.
+        approved: bool,
+        /// Their words.
+        summary: String,
+        /// Who.
+        by: String,
+    },
+}
+
+/// Everything an action needs to run.
+pub struct ActionContext {
+    /// Which attempt this is.
+    pub key: AttemptKey,
+    /// The workspace folder (relative paths in configurations start here).
+    pub workspace: PathBuf,
+    /// The working directory: a fresh copy of the first input artifact (or empty).
+    pub work_dir: PathBuf,
+    /// A folder for files about the attempt that are not part of the working copy.
+    pub scratch_dir: PathBuf,
+    /// Input artifacts: name and the private copy the action may read.
+    pub inputs: Vec<(String, PathBuf)>,
+    /// Output artifacts: name and the folder to fill.
+    pub outputs: Vec<(String, PathBuf)>,
+    /// Environment variables for processes (action env, secrets and `PIPEWRIGHT_*`).
+    pub env: Vec<(String, String)>,
+    /// The attempt's log.
+    pub log: Arc<LogSink>,
+    /// Deadline and stop-and-abandon.
+    pub control: Control,
+    /// Records process groups for crash recovery.
+    pub tracker: Arc<dyn ProcessTracker>,
+    /// Messages such as approval decisions.
+    pub signals: UnboundedReceiver<Signal>,
+    /// A revision asked for at start (source actions).
+    pub source_revision: Option<String>,
+    /// The action's timeout, for messages.
+    pub timeout: std::time::Duration,
+}
+
+/// How an action ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionResult {
+    /// Succeeded, Failed or Abandoned.
+    pub status: ActionStatus,
+    /// What happened, in a sentence or a few lines.
+    pub summary: Option<String>,
+    /// The exit code of the process that decided the outcome.
+    pub exit_code: Option<i32>,
+    /// Variables for later actions.
+    pub output_variables: IndexMap<String, String>,
+}
+
+impl ActionResult {
+    /// A success with a summary.
+    pub fn succeeded(summary: impl Into<Option<String>>) -> Self {
+        Self {
+            status: ActionStatus::Succeeded,
+            summary: summary.into(),
+            exit_code: None,
+            output_variables: IndexMap::new(),
+        }
+    }
+
+    /// A failure with a summary.
+    pub fn failed(summary: impl Into<String>) -> Self {
+        Self {
+            status: ActionStatus::Failed,
+            summary: Some(summary.into()),
+            exit_code: None,
+            output_variables: IndexMap::new(),
+        }
+    }
+
+    /// An action given up by a stop.
+    pub fn abandoned(summary: impl Into<String>) -> Self {
+        Self {
+            status: ActionStatus::Abandoned,
+            summary: Some(summary.into()),
+            exit_code: None,
+            output_variables: IndexMap::new(),
+        }
+    }
+}
+
+/// A provider's configuration knows how to run its action.
+pub trait ActionProvider {
+    /// Does the work of one attempt.
+    fn run(&self, context: &mut ActionContext) -> impl Future<Output = ActionResult> + Send;
+}
+
+/// Runs the provider of an action.
+pub async fn run(provider: &Provider, context: &mut ActionContext) -> ActionResult {
+    match provider {
+        Provider::Commands(config) => config.run(context).await,
+        Provider::Manual(config) => config.run(context).await,
+        other => ActionResult::failed(format!(
+            "the {} provider is not available in this build",
+            other.kind().as_str()
+        )),
+    }
+}
+
+/// Whether the provider runs processes in a working copy of its first input.
+pub fn uses_working_copy(provider: &Provider) -> bool {
+    !matches!(
+        provider,
+        Provider::Manual(_) | Provider::Git(_) | Provider::Folder(_)
+    )
+}
+
+/// Quotes `text` for `sh` as one word.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}

@@ -1,0 +1,849 @@
+//! The core: one thread that owns every execution's state and makes every scheduling
+//! decision, in the order messages arrive. Actions run as tokio tasks and report back here.
+//! Each state change is committed to the store, then published.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use sha2::{Digest, Sha256};
+use tokio::runtime::Handle;
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::now_ms;
+use crate::model::status::{ActionStatus, ExecutionStatus, RetryMode, StageStatus, StopMode};
+use crate::model::validate::check_approval_summary;
+use crate::model::{Category, Provider, ron_io, validate};
+use crate::store::{AttemptKey, Change, NewExecution, Store, WorkspacePaths};
+
+use super::actions::{ActionResult, Signal};
+use super::bus::EventBus;
+use super::execution::{Execution, LoadError, Place, Running};
+use super::gates::{Admission, Gates};
+use super::launch;
+use super::log_sink::LogSink;
+use super::process::ProcessTracker;
+use super::runner::{self, AttemptJob};
+use super::user::current_user;
+use super::{Command, EngineError, EngineOptions, Event, Message, Reply, StartRequest};
+
+/// Reports process groups of one attempt to the core.
+struct Tracker {
+    key: AttemptKey,
+    sender: UnboundedSender<Message>,
+}
+
+impl ProcessTracker for Tracker {
+    fn started(&self, pgid: i32) {
+        let _ = self.sender.send(Message::ProcessStarted {
+            key: self.key.clone(),
+            pgid,
+        });
+    }
+
+    fn ended(&self, pgid: i32) {
+        let _ = self.sender.send(Message::ProcessEnded { pgid });
+    }
+}
+
+pub(super) struct Core {
+    store: Store,
+    workspace: PathBuf,
+    paths: WorkspacePaths,
+    bus: Arc<EventBus>,
+    runtime: Handle,
+    sender: UnboundedSender<Message>,
+    permits: Option<Arc<Semaphore>>,
+    gates: HashMap<String, Gates>,
+    executions: HashMap<String, Execution>,
+    shutting_down: Option<std::sync::mpsc::Sender<()>>,
+    user: String,
+    owner_start: String,
+}
+
+impl Core {
+    pub(super) fn new(
+        store: Store,
+        workspace: PathBuf,
+        bus: Arc<EventBus>,
+        runtime: Handle,
+        sender: UnboundedSender<Message>,
+        options: EngineOptions,
+    ) -> Self {
+        let paths = store.paths().clone();
+        Self {
+            store,
+            workspace,
+            paths,
+            bus,
+            runtime,
+            sender,
+            permits: options
+                .max_parallel_actions
+                .map(|cap| Arc::new(Semaphore::new(cap.max(1)))),
+            gates: HashMap::new(),
+            executions: HashMap::new(),
+            shutting_down: None,
+            user: current_user(),
+            owner_start: super::recovery::process_start_time(std::process::id())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub(super) fn run(mut self, mut receiver: UnboundedReceiver<Message>) {
+        while let Some(message) = receiver.blocking_recv() {
+            self.handle(message);
+            if self.shutdown_complete() {
+                break;
+            }
+        }
+    }
+
+    fn handle(&mut self, message: Message) {
+        match message {
+            Message::Command(command, reply) => {
+                let answer = if self.shutting_down.is_some() {
+                    Err(EngineError::ShutDown)
+                } else {
+                    self.command(command)
+                };
+                let _ = reply.send(answer);
+            }
+            Message::AttemptDone { key, result } => self.attempt_done(key, result),
+            Message::ProcessStarted { key, pgid } => {
+                let _ = self.store.track_process(&key, pgid, now_ms());
+            }
+            Message::ProcessEnded { pgid } => {
+                let _ = self.store.untrack_process(pgid);
+            }
+            Message::Shutdown(done) => self.begin_shutdown(done),
+        }
+    }
+
+    fn command(&mut self, command: Command) -> Result<Reply, EngineError> {
+        match command {
+            Command::Start(request) => self.start(*request),
+            Command::Decide {
+                execution_id,
+                stage,
+                action,
+                approved,
+                summary,
+            } => self.decide(&execution_id, &stage, &action, approved, summary),
+            Command::Stop {
+                execution_id,
+                mode,
+                reason,
+            } => self.stop(&execution_id, mode, reason),
+            Command::RetryStage {
+                execution_id,
+                stage,
+                mode,
+            } => self.retry(&execution_id, &stage, mode),
+            Command::SetTransition {
+                pipeline,
+                stage,
+                enabled,
+                reason,
+            } => self.set_transition(&pipeline, &stage, enabled, reason),
+        }
+        .map(|reply| reply.unwrap_or(Reply::Done))
+    }
+
+    /// Commits a change, then tells every subscriber.
+    fn record(&mut self, change: Change) -> Result<(), EngineError> {
+        self.store.record(&change)?;
+        self.bus.publish(Event::Changed(change));
+        Ok(())
+    }
+
+    /// Like [`Self::record`], for changes made while reacting to events: a store failure
+    /// there cannot be answered to anyone, so it is reported on stderr and the run goes on.
+    fn record_or_report(&mut self, change: Change) {
+        if let Err(error) = self.record(change) {
+            eprintln!("pipewright: could not record a state change: {error}");
+        }
+    }
+
+    fn gates_for(&mut self, pipeline: &str) -> &mut Gates {
+        if !self.gates.contains_key(pipeline) {
+            let mut gates = Gates::new(Default::default());
+            if let Ok(transitions) = self.store.transitions(pipeline) {
+                for transition in transitions.into_iter().filter(|t| !t.enabled) {
+                    gates.set_disabled(
+                        &transition.stage,
+                        Some(transition.reason.unwrap_or_default()),
+                    );
+                }
+            }
+            self.gates.insert(pipeline.to_string(), gates);
+        }
+        self.gates
+            .get_mut(pipeline)
+            .expect("inserted above when missing")
+    }
+
+    // ----- commands -----
+
+    fn start(&mut self, request: StartRequest) -> Result<Option<Reply>, EngineError> {
+        let StartRequest {
+            pipeline,
+            file,
+            variables: overrides,
+            source_revisions,
+            trigger,
+        } = request;
+        let problems = validate(&pipeline);
+        if !problems.is_empty() {
+            return Err(EngineError::Invalid { problems });
+        }
+        let variables = resolve_variables(&pipeline, &overrides)?;
+        for action_name in source_revisions.keys() {
+            let is_source = pipeline.actions().any(|(_, action)| {
+                action.name == *action_name && action.category == Category::Source
+            });
+            if !is_source {
+                return Err(EngineError::Refused(format!(
+                    "\"{action_name}\" is not a source action of pipeline {}: revision overrides name a source action",
+                    pipeline.name
+                )));
+            }
+        }
+        let definition = ron_io::to_string(&pipeline)
+            .map_err(|error| EngineError::Refused(error.to_string()))?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let new = NewExecution {
+            id: id.clone(),
+            pipeline: pipeline.name.clone(),
+            file: file.to_string_lossy().into_owned(),
+            definition_hash: hex::encode(Sha256::digest(definition.as_bytes())),
+            definition,
+            trigger,
+            variables: variables.clone(),
+            source_revisions: source_revisions.clone(),
+            stages: pipeline.stages.iter().map(|s| s.name.clone()).collect(),
+            started_ms: now_ms(),
+        };
+        self.store
+            .record(&Change::ExecutionStarted(Box::new(new.clone())))?;
+        self.store
+            .set_owner(&id, std::process::id(), &self.owner_start)?;
+        self.bus
+            .publish(Event::Changed(Change::ExecutionStarted(Box::new(new))));
+        let mode = pipeline.execution_mode;
+        let name = pipeline.name.clone();
+        self.gates_for(&name).set_mode(mode);
+        let execution = Execution::new(id.clone(), Arc::new(pipeline), variables, source_revisions);
+        self.executions.insert(id.clone(), execution);
+        self.request_entry(&id, 0);
+        Ok(Some(Reply::Started { execution_id: id }))
+    }
+
+    fn decide(
+        &mut self,
+        id: &str,
+        stage: &str,
+        action: &str,
+        approved: bool,
+        summary: String,
+    ) -> Result<Option<Reply>, EngineError> {
+        check_approval_summary(&summary).map_err(EngineError::Refused)?;
+        let user = self.user.clone();
+        let execution = self.live(id)?;
+        let (stage_index, action_index) = execution.locate(stage, action).ok_or_else(|| {
+            EngineError::Refused(format!("execution {id} has no action {stage}/{action}"))
+        })?;
+        let run = &mut execution.stages[stage_index].actions[action_index];
+        let attempt = run.attempts;
+        let Some(running) = run.running.as_mut().filter(|r| r.awaiting_approval) else {
+            return Err(EngineError::Refused(format!(
+                "{stage}/{action} is not waiting for approval"
+            )));
+        };
+        running.awaiting_approval = false;
+        let signals = running.signals.clone();
+        self.record(Change::ApprovalDecided {
+            key: AttemptKey {
+                execution_id: id.to_string(),
+                stage: stage.to_string(),
+                action: action.to_string(),
+                attempt,
+            },
+            approved,
+            by: user.clone(),
+            summary: summary.clone(),
+            at_ms: now_ms(),
+        })?;
+        let _ = signals.send(Signal::Decision {
+            approved,
+            summary,
+            by: user,
+        });
+        Ok(None)
+    }
+
+    fn stop(
+        &mut self,
+        id: &str,
+        mode: StopMode,
+        reason: String,
+    ) -> Result<Option<Reply>, EngineError> {
+        let execution = self.live(id)?;
+        if execution.stop.is_some() {
+            // A second stop may turn a stop-and-wait into a stop-and-abandon.
+            if mode == StopMode::Abandon {
+                execution.stop = Some((mode, reason));
+                cancel_running(execution, mode);
+            }
+            return Ok(None);
+        }
+        match execution.place {
+            Place::Waiting(stage_index) => {
+                let stage = execution.pipeline.stages[stage_index].name.clone();
+                let pipeline = execution.pipeline.name.clone();
+                self.gates_for(&pipeline).leave(&stage, id);
+                self.end_execution(id, ExecutionStatus::Stopped, Some(reason));
+            }
+            Place::InStage(stage_index) => {
+                execution.stop = Some((mode, reason.clone()));
+                cancel_running(execution, mode);
+                let stage = execution.pipeline.stages[stage_index].name.clone();
+                let attempt = execution.stages[stage_index].attempt;
+                execution.status = ExecutionStatus::Stopping;
+                let busy = execution.stages[stage_index].is_busy();
+                let now = now_ms();
+                self.record(Change::ExecutionStatus {
+                    execution_id: id.to_string(),
+                    status: ExecutionStatus::Stopping,
+                    reason: Some(reason.clone()),
+                    at_ms: now,
+                })?;
+                self.record(Change::StageStatus {
+                    execution_id: id.to_string(),
+                    stage,
+                    status: StageStatus::Stopping,
+                    reason: Some(reason),
+                    attempt,
+                    at_ms: now,
+                })?;
+                if !busy {
+                    self.finish_stage(id, stage_index);
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn retry(
+        &mut self,
+        id: &str,
+        stage: &str,
+        mode: RetryMode,
+    ) -> Result<Option<Reply>, EngineError> {
+        if self.executions.contains_key(id) {
+            return Err(EngineError::Refused(format!(
+                "execution {id} is still in progress: only an ended execution's stage can be retried"
+            )));
+        }
+        let mut execution = Execution::load(&self.store, id).map_err(|error| match error {
+            LoadError::Store(store) => EngineError::Store(store),
+            LoadError::Refused(text) => EngineError::Refused(text),
+        })?;
+        if !matches!(
+            execution.status,
+            ExecutionStatus::Failed | ExecutionStatus::Stopped
+        ) {
+            return Err(EngineError::Refused(format!(
+                "execution {id} is {}: only a failed or stopped execution can be retried",
+                execution.status
+            )));
+        }
+        let stage_index = execution.stage_index(stage).ok_or_else(|| {
+            EngineError::Refused(format!("execution {id} has no stage \"{stage}\""))
+        })?;
+        let stage_status = execution.stages[stage_index].status;
+        if !matches!(
+            stage_status,
+            Some(StageStatus::Failed | StageStatus::Stopped)
+        ) {
+            return Err(EngineError::Refused(format!(
+                "stage \"{stage}\" did not fail (it is {}): retry the stage that failed",
+                stage_status.map_or("not run", StageStatus::as_str)
+            )));
+        }
+        let pipeline = execution.pipeline.name.clone();
+        let mode_of_pipeline = execution.pipeline.execution_mode;
+        let gates = self.gates_for(&pipeline);
+        gates.set_mode(mode_of_pipeline);
+        gates.reenter(stage, id).map_err(EngineError::Refused)?;
+        execution.status = ExecutionStatus::InProgress;
+        execution.place = Place::InStage(stage_index);
+        self.executions.insert(id.to_string(), execution);
+        self.record(Change::ExecutionStatus {
+            execution_id: id.to_string(),
+            status: ExecutionStatus::InProgress,
+            reason: None,
+            at_ms: now_ms(),
+        })?;
+        self.enter_stage(id, stage_index, Some(mode));
+        Ok(None)
+    }
+
+    fn set_transition(
+        &mut self,
+        pipeline: &str,
+        stage: &str,
+        enabled: bool,
+        reason: Option<String>,
+    ) -> Result<Option<Reply>, EngineError> {
+        let reason = if enabled {
+            None
+        } else {
+            Some(
+                reason
+                    .filter(|r| !r.trim().is_empty())
+                    .unwrap_or_else(|| "disabled".into()),
+            )
+        };
+        self.record(Change::TransitionChanged {
+            pipeline: pipeline.to_string(),
+            stage: stage.to_string(),
+            enabled,
+            reason: reason.clone(),
+            by: self.user.clone(),
+            at_ms: now_ms(),
+        })?;
+        let admitted = {
+            let gates = self.gates_for(pipeline);
+            gates.set_disabled(stage, reason);
+            if enabled {
+                gates.admit(stage)
+            } else {
+                Vec::new()
+            }
+        };
+        self.enter_admitted(&admitted, stage);
+        Ok(None)
+    }
+
+    fn live(&mut self, id: &str) -> Result<&mut Execution, EngineError> {
+        if !self.executions.contains_key(id) {
+            let known = self.store.execution(id)?;
+            return Err(EngineError::Refused(match known {
+                Some(row) => format!("execution {id} has already ended ({})", row.status),
+                None => format!("no execution {id}"),
+            }));
+        }
+        Ok(self.executions.get_mut(id).expect("checked above"))
+    }
+
+    // ----- scheduling -----
+
+    fn request_entry(&mut self, id: &str, stage_index: usize) {
+        let Some(execution) = self.executions.get_mut(id) else {
+            return;
+        };
+        let stage = execution.pipeline.stages[stage_index].name.clone();
+        let pipeline = execution.pipeline.name.clone();
+        execution.place = Place::Waiting(stage_index);
+        match self.gates_for(&pipeline).request(&stage, id) {
+            Admission::Enter => self.enter_stage(id, stage_index, None),
+            Admission::Wait { superseded } => {
+                self.record_or_report(Change::ExecutionWaiting {
+                    execution_id: id.to_string(),
+                    stage: Some(stage),
+                    at_ms: now_ms(),
+                });
+                if let Some(old) = superseded {
+                    self.end_execution(
+                        &old,
+                        ExecutionStatus::Superseded,
+                        Some(format!("superseded by newer execution {id}")),
+                    );
+                }
+            }
+        }
+    }
+
+    fn enter_admitted(&mut self, admitted: &[String], stage: &str) {
+        for id in admitted {
+            if let Some(index) = self.executions.get(id).and_then(|e| e.stage_index(stage)) {
+                self.record_or_report(Change::ExecutionWaiting {
+                    execution_id: id.clone(),
+                    stage: None,
+                    at_ms: now_ms(),
+                });
+                self.enter_stage(id, index, None);
+            }
+        }
+    }
+
+    fn enter_stage(&mut self, id: &str, stage_index: usize, retry: Option<RetryMode>) {
+        let Some(execution) = self.executions.get_mut(id) else {
+            return;
+        };
+        execution.place = Place::InStage(stage_index);
+        let stage_name = execution.pipeline.stages[stage_index].name.clone();
+        let stage = &mut execution.stages[stage_index];
+        stage.attempt += 1;
+        stage.failure = None;
+        stage.status = Some(StageStatus::InProgress);
+        for action in &mut stage.actions {
+            action.pending = match retry {
+                Some(RetryMode::FailedActions) => action.status != Some(ActionStatus::Succeeded),
+                None | Some(RetryMode::AllActions) => true,
+            };
+        }
+        let attempt = stage.attempt;
+        self.record_or_report(Change::StageStatus {
+            execution_id: id.to_string(),
+            stage: stage_name,
+            status: StageStatus::InProgress,
+            reason: None,
+            attempt,
+            at_ms: now_ms(),
+        });
+        self.advance(id, stage_index);
+    }
+
+    /// Starts the next run_order group of the stage, or finishes the stage.
+    fn advance(&mut self, id: &str, stage_index: usize) {
+        let Some(execution) = self.executions.get(id) else {
+            return;
+        };
+        if execution.stop.is_some() {
+            self.finish_stage(id, stage_index);
+            return;
+        }
+        let definition = &execution.pipeline.stages[stage_index];
+        let run = &execution.stages[stage_index];
+        let next_order = definition
+            .actions
+            .iter()
+            .zip(&run.actions)
+            .filter(|(_, state)| state.pending)
+            .map(|(action, _)| action.run_order)
+            .min();
+        let Some(order) = next_order else {
+            self.finish_stage(id, stage_index);
+            return;
+        };
+        let group: Vec<usize> = definition
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|(index, action)| action.run_order == order && run.actions[*index].pending)
+            .map(|(index, _)| index)
+            .collect();
+        for action_index in group {
+            self.start_attempt(id, stage_index, action_index);
+        }
+    }
+
+    fn start_attempt(&mut self, id: &str, stage_index: usize, action_index: usize) {
+        let Some(execution) = self.executions.get_mut(id) else {
+            return;
+        };
+        let run = &mut execution.stages[stage_index].actions[action_index];
+        run.pending = false;
+        run.attempts += 1;
+        let cancel = CancellationToken::new();
+        let (signal_sender, signal_receiver) = unbounded_channel();
+        run.running = Some(Running {
+            cancel: cancel.clone(),
+            signals: signal_sender,
+            awaiting_approval: false,
+        });
+        let definition = &execution.pipeline.stages[stage_index];
+        let action = &definition.actions[action_index];
+        let key = AttemptKey {
+            execution_id: id.to_string(),
+            stage: definition.name.clone(),
+            action: action.name.clone(),
+            attempt: run.attempts,
+        };
+        let source_revision = execution.source_revisions.get(&action.name).cloned();
+        let provider = action.provider.kind().as_str().to_string();
+        let run_paths = self.paths.run(id);
+        let log_path = run_paths.log(&key.stage, &key.action, key.attempt);
+        let relative_log = log_path
+            .strip_prefix(&self.workspace)
+            .unwrap_or(&log_path)
+            .to_string_lossy()
+            .into_owned();
+        let prepared = launch::prepare(execution, stage_index, action_index, &key, &self.workspace);
+        let resolved_config = match &prepared {
+            Ok(prepared) => ron_io::to_ron(&prepared.action).unwrap_or_default(),
+            Err(_) => ron_io::to_ron(action).unwrap_or_default(),
+        };
+        let log = LogSink::create(&log_path, key.clone(), self.bus.clone());
+        self.record_or_report(Change::AttemptStarted {
+            key: key.clone(),
+            provider,
+            resolved_config,
+            log_path: relative_log,
+            at_ms: now_ms(),
+        });
+        let (prepared, log) = match (prepared, log) {
+            (Ok(prepared), Ok(log)) => (prepared, Arc::new(log)),
+            (Err(error), _) => return self.fail_at_once(key, error),
+            (_, Err(error)) => {
+                return self.fail_at_once(
+                    key,
+                    format!("cannot create the log file {}: {error}", log_path.display()),
+                );
+            }
+        };
+        log.set_secrets(prepared.secrets.clone());
+        if let Provider::Manual(config) = &prepared.action.provider {
+            if let Some(running) = self
+                .executions
+                .get_mut(id)
+                .and_then(|e| e.stages[stage_index].actions[action_index].running.as_mut())
+            {
+                running.awaiting_approval = true;
+            }
+            let now = now_ms();
+            self.record_or_report(Change::ApprovalRequested {
+                key: key.clone(),
+                message: config.custom_message.clone(),
+                review_url: config.review_url.clone(),
+                expires_ms: now + prepared.timeout.as_millis() as i64,
+                at_ms: now,
+            });
+        }
+        let job = AttemptJob {
+            key: key.clone(),
+            action: prepared.action,
+            workspace: self.workspace.clone(),
+            run: run_paths,
+            env: prepared.env,
+            timeout: prepared.timeout,
+            cancel,
+            signals: signal_receiver,
+            source_revision,
+            log,
+            tracker: Arc::new(Tracker {
+                key: key.clone(),
+                sender: self.sender.clone(),
+            }),
+            permits: self.permits.clone(),
+        };
+        let sender = self.sender.clone();
+        self.runtime.spawn(async move {
+            let result = runner::run(job).await;
+            let _ = sender.send(Message::AttemptDone { key, result });
+        });
+    }
+
+    /// Ends an attempt that could not even start, through the normal path.
+    fn fail_at_once(&mut self, key: AttemptKey, summary: String) {
+        let _ = self.sender.send(Message::AttemptDone {
+            key,
+            result: ActionResult::failed(summary),
+        });
+    }
+
+    fn attempt_done(&mut self, key: AttemptKey, result: ActionResult) {
+        let Some(execution) = self.executions.get_mut(&key.execution_id) else {
+            return;
+        };
+        let Some((stage_index, action_index)) = execution.locate(&key.stage, &key.action) else {
+            return;
+        };
+        let namespace = execution.pipeline.stages[stage_index].actions[action_index]
+            .namespace
+            .clone();
+        let stage = &mut execution.stages[stage_index];
+        let run = &mut stage.actions[action_index];
+        run.running = None;
+        run.status = Some(result.status);
+        if result.status == ActionStatus::Succeeded {
+            if let Some(namespace) = namespace {
+                execution
+                    .outputs
+                    .insert(namespace, result.output_variables.clone());
+            }
+        } else if stage.failure.is_none() && result.status == ActionStatus::Failed {
+            let first_line = result
+                .summary
+                .as_deref()
+                .and_then(|s| s.lines().next())
+                .unwrap_or("failed");
+            stage.failure = Some(format!("{}/{} failed: {first_line}", key.stage, key.action));
+        }
+        let busy = stage.is_busy();
+        let failed = stage.failure.is_some();
+        let id = key.execution_id.clone();
+        self.record_or_report(Change::AttemptFinished {
+            key,
+            status: result.status,
+            exit_code: result.exit_code,
+            summary: result.summary,
+            output_variables: result.output_variables,
+            at_ms: now_ms(),
+        });
+        if busy {
+            return;
+        }
+        let stopping = self
+            .executions
+            .get(&id)
+            .is_some_and(|execution| execution.stop.is_some());
+        if failed || stopping {
+            self.finish_stage(&id, stage_index);
+        } else {
+            self.advance(&id, stage_index);
+        }
+    }
+
+    /// Ends the stage (nothing runs in it any more) and moves the execution on.
+    fn finish_stage(&mut self, id: &str, stage_index: usize) {
+        let Some(execution) = self.executions.get_mut(id) else {
+            return;
+        };
+        let stage_name = execution.pipeline.stages[stage_index].name.clone();
+        let pipeline = execution.pipeline.name.clone();
+        let stage_count = execution.pipeline.stages.len();
+        let stage = &mut execution.stages[stage_index];
+        let (stage_status, outcome) = match (&execution.stop, &stage.failure) {
+            (Some((_, reason)), _) => (
+                StageStatus::Stopped,
+                Some((ExecutionStatus::Stopped, reason.clone())),
+            ),
+            (None, Some(failure)) => (
+                StageStatus::Failed,
+                Some((ExecutionStatus::Failed, failure.clone())),
+            ),
+            (None, None) => (StageStatus::Succeeded, None),
+        };
+        stage.status = Some(stage_status);
+        let attempt = stage.attempt;
+        self.record_or_report(Change::StageStatus {
+            execution_id: id.to_string(),
+            stage: stage_name.clone(),
+            status: stage_status,
+            reason: outcome.as_ref().map(|(_, reason)| reason.clone()),
+            attempt,
+            at_ms: now_ms(),
+        });
+        self.gates_for(&pipeline).leave(&stage_name, id);
+        match outcome {
+            Some((status, reason)) => self.end_execution(id, status, Some(reason)),
+            None if stage_index + 1 < stage_count => self.request_entry(id, stage_index + 1),
+            None => self.end_execution(id, ExecutionStatus::Succeeded, None),
+        }
+        let admitted = self.gates_for(&pipeline).admit(&stage_name);
+        self.enter_admitted(&admitted, &stage_name);
+    }
+
+    fn end_execution(&mut self, id: &str, status: ExecutionStatus, reason: Option<String>) {
+        let Some(execution) = self.executions.remove(id) else {
+            return;
+        };
+        if let Place::Waiting(stage_index) = execution.place {
+            let stage = execution.pipeline.stages[stage_index].name.clone();
+            self.gates_for(&execution.pipeline.name).leave(&stage, id);
+        }
+        let now = now_ms();
+        if status != ExecutionStatus::Succeeded {
+            let skipped: Vec<String> = execution
+                .pipeline
+                .stages
+                .iter()
+                .zip(&execution.stages)
+                .filter(|(_, run)| run.status.is_none())
+                .map(|(stage, _)| stage.name.clone())
+                .collect();
+            for stage in skipped {
+                self.record_or_report(Change::StageStatus {
+                    execution_id: id.to_string(),
+                    stage,
+                    status: StageStatus::Skipped,
+                    reason: None,
+                    attempt: 0,
+                    at_ms: now,
+                });
+            }
+        }
+        self.record_or_report(Change::ExecutionStatus {
+            execution_id: id.to_string(),
+            status,
+            reason,
+            at_ms: now,
+        });
+    }
+
+    // ----- shutdown -----
+
+    fn begin_shutdown(&mut self, done: std::sync::mpsc::Sender<()>) {
+        self.shutting_down = Some(done);
+        let ids: Vec<String> = self.executions.keys().cloned().collect();
+        for id in ids {
+            let _ = self.stop(&id, StopMode::Abandon, "Pipewright was closed".into());
+        }
+    }
+
+    fn shutdown_complete(&self) -> bool {
+        match &self.shutting_down {
+            Some(done) if self.executions.is_empty() => {
+                let _ = done.send(());
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+fn cancel_running(execution: &mut Execution, mode: StopMode) {
+    for stage in &mut execution.stages {
+        for action in &mut stage.actions {
+            if let Some(running) = &action.running
+                && (mode == StopMode::Abandon || running.awaiting_approval)
+            {
+                running.cancel.cancel();
+            }
+        }
+    }
+}
+
+/// Declared defaults with the overrides applied; unknown names and missing values refused.
+fn resolve_variables(
+    pipeline: &crate::model::Pipeline,
+    overrides: &IndexMap<String, String>,
+) -> Result<IndexMap<String, String>, EngineError> {
+    for name in overrides.keys() {
+        if !pipeline.variables.iter().any(|v| v.name == *name) {
+            let declared: Vec<&str> = pipeline.variables.iter().map(|v| v.name.as_str()).collect();
+            return Err(EngineError::Refused(if declared.is_empty() {
+                format!(
+                    "pipeline {} declares no variables, so \"{name}\" cannot be set",
+                    pipeline.name
+                )
+            } else {
+                format!(
+                    "pipeline {} has no variable \"{name}\"; it declares {}",
+                    pipeline.name,
+                    declared.join(", ")
+                )
+            }));
+        }
+    }
+    let mut values = IndexMap::new();
+    for variable in &pipeline.variables {
+        let value = overrides
+            .get(&variable.name)
+            .or(variable.default.as_ref())
+            .ok_or_else(|| {
+                EngineError::Refused(format!(
+                    "variable \"{}\" has no default: give it a value when starting",
+                    variable.name
+                ))
+            })?;
+        values.insert(variable.name.clone(), value.clone());
+    }
+    Ok(values)
+}

@@ -1,0 +1,94 @@
+//! What an attempt needs before it starts: its configuration with variables resolved, its
+//! secrets read, its environment and its timeout.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::model::strings::action_strings_mut;
+use crate::model::validate::MAX_APPROVAL_TIMEOUT;
+use crate::model::variables::resolve;
+use crate::model::{Action, Provider, SecretSource};
+use crate::store::AttemptKey;
+
+use super::execution::Execution;
+
+/// How long an action may run when its definition does not say.
+pub const DEFAULT_ACTION_TIMEOUT: Duration = Duration::from_secs(3_600);
+
+/// An attempt ready to start.
+pub struct Prepared {
+    /// The action with every variable resolved.
+    pub action: Action,
+    /// Environment variables for its processes.
+    pub env: Vec<(String, String)>,
+    /// Secret values to mask in its log.
+    pub secrets: Vec<String>,
+    /// How long it may take.
+    pub timeout: Duration,
+}
+
+/// Resolves the action's variables and secrets and builds its environment.
+pub fn prepare(
+    execution: &Execution,
+    stage_index: usize,
+    action_index: usize,
+    key: &AttemptKey,
+    workspace: &Path,
+) -> Result<Prepared, String> {
+    let mut action = execution.pipeline.stages[stage_index].actions[action_index].clone();
+    for (field, text) in action_strings_mut(&mut action) {
+        *text = resolve(text, |reference| execution.lookup(reference))
+            .map_err(|error| format!("{field}: {error}"))?;
+    }
+    let mut env: Vec<(String, String)> = vec![
+        ("PIPEWRIGHT_EXECUTION_ID".into(), execution.id.clone()),
+        (
+            "PIPEWRIGHT_PIPELINE".into(),
+            execution.pipeline.name.clone(),
+        ),
+        ("PIPEWRIGHT_STAGE".into(), key.stage.clone()),
+        ("PIPEWRIGHT_ACTION".into(), key.action.clone()),
+        ("PIPEWRIGHT_ATTEMPT".into(), key.attempt.to_string()),
+        (
+            "PIPEWRIGHT_WORKSPACE".into(),
+            workspace.to_string_lossy().into_owned(),
+        ),
+    ];
+    env.extend(action.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut secrets = Vec::new();
+    for (name, source) in &action.secrets {
+        let value =
+            read_secret(source, workspace).map_err(|error| format!("secret {name}: {error}"))?;
+        secrets.push(value.clone());
+        env.push((name.clone(), value));
+    }
+    let timeout = match &action.provider {
+        Provider::Manual(config) => config.timeout.unwrap_or(MAX_APPROVAL_TIMEOUT).to_std(),
+        _ => action
+            .timeout
+            .map_or(DEFAULT_ACTION_TIMEOUT, |timeout| timeout.to_std()),
+    };
+    Ok(Prepared {
+        action,
+        env,
+        secrets,
+        timeout,
+    })
+}
+
+fn read_secret(source: &SecretSource, workspace: &Path) -> Result<String, String> {
+    match source {
+        SecretSource::Value(value) => Ok(value.clone()),
+        SecretSource::Env(variable) => std::env::var(variable).map_err(|_| {
+            format!(
+                "the environment variable {variable} is not set: set it before starting Pipewright"
+            )
+        }),
+        SecretSource::File(path) => {
+            let path = workspace.join(path);
+            std::fs::read_to_string(&path)
+                .map(|text| text.trim_end_matches(['\n', '\r']).to_string())
+                .map_err(|error| format!("cannot read {}: {error}", path.display()))
+        }
+    }
+}

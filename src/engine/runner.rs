@@ -1,0 +1,296 @@
+//! Runs one action attempt: prepares its working copy and artifact folders, calls the
+//! provider, collects output artifacts and makes them read-only.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::{format_duration_ms, now_ms};
+use crate::model::status::ActionStatus;
+use crate::model::{Action, Provider};
+use crate::store::artifacts::{self, join_inside};
+use crate::store::{AttemptKey, RunPaths};
+
+use super::actions::{self, ActionContext, ActionResult, Signal};
+use super::log_sink::LogSink;
+use super::process::{Control, ProcessTracker};
+
+/// Everything the core hands to a running attempt.
+pub struct AttemptJob {
+    /// Which attempt.
+    pub key: AttemptKey,
+    /// The action with variables resolved.
+    pub action: Action,
+    /// The workspace folder.
+    pub workspace: PathBuf,
+    /// The execution's folders.
+    pub run: RunPaths,
+    /// Environment for processes.
+    pub env: Vec<(String, String)>,
+    /// How long the action may take.
+    pub timeout: Duration,
+    /// Cancelled by a stop-and-abandon.
+    pub cancel: CancellationToken,
+    /// Approval decisions.
+    pub signals: UnboundedReceiver<Signal>,
+    /// A revision asked for at start.
+    pub source_revision: Option<String>,
+    /// The attempt's log.
+    pub log: Arc<LogSink>,
+    /// Records process groups.
+    pub tracker: Arc<dyn ProcessTracker>,
+    /// Limits how many actions run processes at once.
+    pub permits: Option<Arc<Semaphore>>,
+}
+
+/// Runs the attempt to its end.
+pub async fn run(job: AttemptJob) -> ActionResult {
+    let started = now_ms();
+    let log = job.log.clone();
+    let result = run_inner(job).await;
+    let took = format_duration_ms(now_ms() - started);
+    match result.status {
+        ActionStatus::Succeeded => log.note(&format!("succeeded in {took}")),
+        ActionStatus::Failed => log.note(&format!(
+            "failed after {took}: {}",
+            result.summary.as_deref().unwrap_or("no reason given")
+        )),
+        ActionStatus::Abandoned => log.note(&format!("abandoned after {took}")),
+        ActionStatus::InProgress => {}
+    }
+    log.finish();
+    result
+}
+
+async fn run_inner(job: AttemptJob) -> ActionResult {
+    let AttemptJob {
+        key,
+        action,
+        workspace,
+        run,
+        mut env,
+        timeout,
+        cancel,
+        signals,
+        source_revision,
+        log,
+        tracker,
+        permits,
+    } = job;
+    let scratch_dir = run.work(&key.stage, &key.action, key.attempt);
+    let work_dir = scratch_dir.join("work");
+    let output_dirs: Vec<(String, PathBuf)> = action
+        .output_artifacts
+        .iter()
+        .map(|output| (output.name.clone(), run.artifact(&output.name)))
+        .collect();
+
+    let prepared = {
+        let inputs: Vec<(String, PathBuf)> = action
+            .input_artifacts
+            .iter()
+            .map(|name| (name.clone(), run.artifact(name)))
+            .collect();
+        let uses_copy = actions::uses_working_copy(&action.provider);
+        let scratch = scratch_dir.clone();
+        let work = work_dir.clone();
+        let outputs = output_dirs.clone();
+        tokio::task::spawn_blocking(move || prepare(&scratch, &work, uses_copy, &inputs, &outputs))
+            .await
+            .unwrap_or_else(|error| Err(format!("preparing the working copy panicked: {error}")))
+    };
+    let inputs = match prepared {
+        Ok(prepared) => {
+            if let Some(note) = &prepared.note {
+                log.note(note);
+            }
+            prepared.inputs
+        }
+        Err(error) => return ActionResult::failed(error),
+    };
+    for (name, path) in &inputs {
+        env.push((input_variable(name), path.to_string_lossy().into_owned()));
+    }
+    env.push((
+        "PIPEWRIGHT_WORK_DIR".into(),
+        work_dir.to_string_lossy().into_owned(),
+    ));
+    if cancel.is_cancelled() {
+        return ActionResult::abandoned("stopped before it started");
+    }
+
+    let _permit = match (&permits, &action.provider) {
+        (Some(semaphore), provider) if !matches!(provider, Provider::Manual(_)) => {
+            tokio::select! {
+                permit = semaphore.clone().acquire_owned() => permit.ok(),
+                () = cancel.cancelled() => return ActionResult::abandoned("stopped while waiting for a free slot"),
+            }
+        }
+        _ => None,
+    };
+
+    let mut context = ActionContext {
+        key,
+        workspace,
+        work_dir: work_dir.clone(),
+        scratch_dir: scratch_dir.clone(),
+        inputs,
+        outputs: output_dirs.clone(),
+        env,
+        log: log.clone(),
+        control: Control {
+            deadline: Some(tokio::time::Instant::now() + timeout),
+            cancel,
+        },
+        tracker,
+        signals,
+        source_revision,
+        timeout,
+    };
+    let mut result = actions::run(&action.provider, &mut context).await;
+
+    let collect_files = matches!(action.provider, Provider::Commands(_));
+    let finish = {
+        let action = action.clone();
+        let succeeded = result.status == ActionStatus::Succeeded;
+        let outputs = output_dirs.clone();
+        tokio::task::spawn_blocking(move || {
+            finish(
+                &action,
+                succeeded,
+                collect_files,
+                &work_dir,
+                &scratch_dir,
+                &outputs,
+            )
+        })
+        .await
+        .unwrap_or_else(|error| Err(format!("collecting artifacts panicked: {error}")))
+    };
+    match finish {
+        Ok(notes) => notes.iter().for_each(|note| log.note(note)),
+        Err(error) => {
+            result = ActionResult {
+                exit_code: result.exit_code,
+                ..ActionResult::failed(error)
+            }
+        }
+    }
+    result
+}
+
+/// `PIPEWRIGHT_INPUT_<NAME>`, with characters `sh` cannot use in names replaced by `_`.
+fn input_variable(artifact: &str) -> String {
+    let name: String = artifact
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("PIPEWRIGHT_INPUT_{name}")
+}
+
+struct Prepared {
+    inputs: Vec<(String, PathBuf)>,
+    note: Option<String>,
+}
+
+/// Makes the working copy (first input) and private copies of the other inputs, and empties
+/// the output folders.
+fn prepare(
+    scratch: &Path,
+    work: &Path,
+    uses_copy: bool,
+    inputs: &[(String, PathBuf)],
+    outputs: &[(String, PathBuf)],
+) -> Result<Prepared, String> {
+    let io = |what: &str, error: std::io::Error| format!("{what}: {error}");
+    artifacts::remove_tree(scratch).map_err(|e| io("cannot clear the old working copy", e))?;
+    std::fs::create_dir_all(work).map_err(|e| io("cannot create the working copy", e))?;
+    for (name, folder) in outputs {
+        artifacts::remove_tree(folder)
+            .map_err(|e| io(&format!("cannot clear artifact {name}"), e))?;
+        std::fs::create_dir_all(folder)
+            .map_err(|e| io(&format!("cannot create artifact {name}"), e))?;
+    }
+    let mut copies = Vec::new();
+    let mut note = None;
+    for (index, (name, artifact)) in inputs.iter().enumerate() {
+        if !uses_copy {
+            copies.push((name.clone(), artifact.clone()));
+            continue;
+        }
+        let target = if index == 0 {
+            work.to_path_buf()
+        } else {
+            let target = scratch.join("inputs").join(name);
+            std::fs::create_dir_all(&target)
+                .map_err(|e| io(&format!("cannot copy input {name}"), e))?;
+            target
+        };
+        let files = artifacts::copy_tree(artifact, &target, None)
+            .map_err(|e| io(&format!("cannot copy input artifact {name}"), e))?;
+        if index == 0 {
+            note = Some(format!("working copy of {name}: {files} files"));
+        }
+        copies.push((name.clone(), target));
+    }
+    Ok(Prepared {
+        inputs: copies,
+        note,
+    })
+}
+
+/// Collects output files (Commands), then seals the outputs of a success or removes those of
+/// a failure. Returns notes for the log.
+fn finish(
+    action: &Action,
+    succeeded: bool,
+    collect_files: bool,
+    work: &Path,
+    scratch: &Path,
+    outputs: &[(String, PathBuf)],
+) -> Result<Vec<String>, String> {
+    let mut notes = Vec::new();
+    if !succeeded {
+        for (_, folder) in outputs {
+            let _ = artifacts::remove_tree(folder);
+        }
+        return Ok(notes);
+    }
+    if collect_files {
+        for (output, (name, folder)) in action.output_artifacts.iter().zip(outputs) {
+            let base = match &output.base_directory {
+                Some(relative) => join_inside(work, relative).ok_or_else(|| {
+                    format!(
+                        "base_directory {relative:?} of artifact {name} leaves the working copy"
+                    )
+                })?,
+                None => work.to_path_buf(),
+            };
+            if !base.is_dir() {
+                return Err(format!(
+                    "artifact {name}: base_directory {:?} does not exist after the commands ran",
+                    output.base_directory.as_deref().unwrap_or(".")
+                ));
+            }
+            let count = artifacts::collect(&base, &output.files, folder)
+                .map_err(|e| format!("cannot collect artifact {name}: {e}"))?;
+            if count == 0 && !output.files.is_empty() {
+                return Err(format!(
+                    "artifact {name}: no files match {}",
+                    output.files.join(", ")
+                ));
+            }
+            notes.push(format!("artifact {name}: {count} files"));
+        }
+    }
+    for (name, folder) in outputs {
+        artifacts::make_read_only(folder)
+            .map_err(|e| format!("cannot seal artifact {name}: {e}"))?;
+    }
+    let _ = artifacts::remove_tree(scratch);
+    Ok(notes)
+}

@@ -1,0 +1,236 @@
+//! Reading execution history back: executions, their stages, attempts and approvals.
+
+use indexmap::IndexMap;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::records::{
+    ApprovalRow, AttemptKey, AttemptRow, ExecutionRow, StageRow, TransitionRow, Trigger,
+};
+use super::{Store, StoreError};
+use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus};
+
+const EXECUTION_COLUMNS: &str = "id, pipeline, file, definition_hash, trigger_kind, trigger_detail,
+    variables, source_revisions, status, reason, waiting_for, started_ms, ended_ms";
+
+fn map_json(text: String) -> rusqlite::Result<IndexMap<String, String>> {
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn bad_status(text: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("unknown status {text:?}").into(),
+    )
+}
+
+fn execution_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRow> {
+    let status: String = row.get(8)?;
+    Ok(ExecutionRow {
+        id: row.get(0)?,
+        pipeline: row.get(1)?,
+        file: row.get(2)?,
+        definition_hash: row.get(3)?,
+        trigger: Trigger {
+            kind: row.get(4)?,
+            detail: row.get(5)?,
+        },
+        variables: map_json(row.get(6)?)?,
+        source_revisions: map_json(row.get(7)?)?,
+        status: ExecutionStatus::parse(&status).ok_or_else(|| bad_status(&status))?,
+        reason: row.get(9)?,
+        waiting_for: row.get(10)?,
+        started_ms: row.get(11)?,
+        ended_ms: row.get(12)?,
+    })
+}
+
+/// Which executions to list.
+#[derive(Debug, Clone, Default)]
+pub struct ExecutionFilter {
+    /// Only this pipeline's.
+    pub pipeline: Option<String>,
+    /// Only these statuses (empty: all).
+    pub statuses: Vec<ExecutionStatus>,
+    /// At most this many (0: no limit).
+    pub limit: usize,
+}
+
+impl Store {
+    /// Executions, newest first.
+    pub fn executions(&self, filter: &ExecutionFilter) -> Result<Vec<ExecutionRow>, StoreError> {
+        let limit = if filter.limit == 0 {
+            -1
+        } else {
+            filter.limit as i64
+        };
+        let mut statement = self.connection.prepare_cached(&format!(
+            "SELECT {EXECUTION_COLUMNS} FROM executions
+             WHERE (?1 IS NULL OR pipeline = ?1)
+             ORDER BY started_ms DESC, rowid DESC"
+        ))?;
+        let rows = statement.query_map(params![filter.pipeline], execution_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let row = row?;
+            if filter.statuses.is_empty() || filter.statuses.contains(&row.status) {
+                out.push(row);
+                if limit > 0 && out.len() as i64 >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// One execution by its full id.
+    pub fn execution(&self, id: &str) -> Result<Option<ExecutionRow>, StoreError> {
+        Ok(self
+            .connection
+            .query_row(
+                &format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = ?1"),
+                params![id],
+                execution_row,
+            )
+            .optional()?)
+    }
+
+    /// The full id of the one execution whose id starts with `prefix`.
+    pub fn resolve_execution_id(&self, prefix: &str) -> Result<String, StoreError> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT id FROM executions WHERE id LIKE ?1 || '%' ESCAPE '\\' LIMIT 2",
+        )?;
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let ids: Vec<String> = statement
+            .query_map(params![escaped], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        match ids.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(StoreError::UnknownExecution(prefix.to_string())),
+            _ => Err(StoreError::AmbiguousExecution(prefix.to_string())),
+        }
+    }
+
+    /// The stages of an execution, in pipeline order.
+    pub fn stages(&self, execution_id: &str) -> Result<Vec<StageRow>, StoreError> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT stage, position, status, reason, attempt, started_ms, ended_ms
+             FROM stage_executions WHERE execution_id = ?1 ORDER BY position",
+        )?;
+        let rows = statement.query_map(params![execution_id], |row| {
+            let status: Option<String> = row.get(2)?;
+            let status = match status {
+                Some(text) => Some(StageStatus::parse(&text).ok_or_else(|| bad_status(&text))?),
+                None => None,
+            };
+            Ok(StageRow {
+                stage: row.get(0)?,
+                position: row.get(1)?,
+                status,
+                reason: row.get(3)?,
+                attempt: row.get(4)?,
+                started_ms: row.get(5)?,
+                ended_ms: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every action attempt of an execution, in the order they started.
+    pub fn attempts(&self, execution_id: &str) -> Result<Vec<AttemptRow>, StoreError> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT execution_id, stage, action, attempt, provider, status, exit_code,
+                    resolved_config, output_variables, log_path, summary, started_ms, ended_ms
+             FROM action_attempts WHERE execution_id = ?1 ORDER BY started_ms, rowid",
+        )?;
+        let rows = statement.query_map(params![execution_id], |row| {
+            let status: String = row.get(5)?;
+            Ok(AttemptRow {
+                key: AttemptKey {
+                    execution_id: row.get(0)?,
+                    stage: row.get(1)?,
+                    action: row.get(2)?,
+                    attempt: row.get(3)?,
+                },
+                provider: row.get(4)?,
+                status: ActionStatus::parse(&status).ok_or_else(|| bad_status(&status))?,
+                exit_code: row.get(6)?,
+                resolved_config: row.get(7)?,
+                output_variables: map_json(row.get(8)?)?,
+                log_path: row.get(9)?,
+                summary: row.get(10)?,
+                started_ms: row.get(11)?,
+                ended_ms: row.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every approval request of an execution, with its decision.
+    pub fn approvals(&self, execution_id: &str) -> Result<Vec<ApprovalRow>, StoreError> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT execution_id, stage, action, attempt, message, review_url, requested_ms,
+                    expires_ms, approved, decided_by, summary, decided_ms
+             FROM approvals WHERE execution_id = ?1 ORDER BY requested_ms",
+        )?;
+        let rows = statement.query_map(params![execution_id], |row| {
+            Ok(ApprovalRow {
+                key: AttemptKey {
+                    execution_id: row.get(0)?,
+                    stage: row.get(1)?,
+                    action: row.get(2)?,
+                    attempt: row.get(3)?,
+                },
+                message: row.get(4)?,
+                review_url: row.get(5)?,
+                requested_ms: row.get(6)?,
+                expires_ms: row.get(7)?,
+                approved: row.get(8)?,
+                decided_by: row.get(9)?,
+                summary: row.get(10)?,
+                decided_ms: row.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The stage transitions of a pipeline that were ever disabled.
+    pub fn transitions(&self, pipeline: &str) -> Result<Vec<TransitionRow>, StoreError> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT stage, enabled, reason, changed_by, changed_ms FROM transitions WHERE pipeline = ?1",
+        )?;
+        let rows = statement.query_map(params![pipeline], |row| {
+            Ok(TransitionRow {
+                stage: row.get(0)?,
+                enabled: row.get(1)?,
+                reason: row.get(2)?,
+                changed_by: row.get(3)?,
+                changed_ms: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Executions still marked running, with the pid and start time of their owner.
+    pub fn unfinished_executions(&self) -> Result<Vec<(String, u32, String)>, StoreError> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT id, owner_pid, owner_start FROM executions WHERE status IN ('InProgress', 'Stopping')",
+        )?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Process groups recorded as running for an execution.
+    pub fn tracked_processes(&self, execution_id: &str) -> Result<Vec<i32>, StoreError> {
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT pgid FROM processes WHERE execution_id = ?1")?;
+        let rows = statement.query_map(params![execution_id], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

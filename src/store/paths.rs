@@ -1,0 +1,86 @@
+//! Where a workspace keeps its state: `.pipewright/state.db` and one folder per execution.
+
+use std::path::{Path, PathBuf};
+
+/// The folder, inside a workspace, that holds Pipewright's state.
+pub const STATE_DIR: &str = ".pipewright";
+
+/// Paths of a workspace's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspacePaths {
+    root: PathBuf,
+}
+
+impl WorkspacePaths {
+    /// The state of the workspace at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The workspace folder itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `.pipewright/`.
+    pub fn state_dir(&self) -> PathBuf {
+        self.root.join(STATE_DIR)
+    }
+
+    /// The SQLite database.
+    pub fn database(&self) -> PathBuf {
+        self.state_dir().join("state.db")
+    }
+
+    /// The folder of one execution.
+    pub fn run(&self, execution_id: &str) -> RunPaths {
+        RunPaths {
+            dir: self.state_dir().join("runs").join(execution_id),
+        }
+    }
+}
+
+/// Paths inside one execution's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunPaths {
+    dir: PathBuf,
+}
+
+impl RunPaths {
+    /// `runs/<execution-id>/`.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `artifacts/<name>/`: read-only once the producing action succeeded.
+    pub fn artifact(&self, name: &str) -> PathBuf {
+        self.dir.join("artifacts").join(name)
+    }
+
+    /// `logs/<stage>/<action>/<attempt>.log`.
+    pub fn log(&self, stage: &str, action: &str, attempt: u32) -> PathBuf {
+        self.dir
+            .join("logs")
+            .join(stage)
+            .join(action)
+            .join(format!("{attempt}.log"))
+    }
+
+    /// `work/<stage>/<action>/<attempt>/`: the action's working copy.
+    pub fn work(&self, stage: &str, action: &str, attempt: u32) -> PathBuf {
+        self.dir
+            .join("work")
+            .join(stage)
+            .join(action)
+            .join(attempt.to_string())
+    }
+
+    /// `reports/<stage>/<action>/<attempt>/`: copies of the test reports an attempt wrote.
+    pub fn reports(&self, stage: &str, action: &str, attempt: u32) -> PathBuf {
+        self.dir
+            .join("reports")
+            .join(stage)
+            .join(action)
+            .join(attempt.to_string())
+    }
+}

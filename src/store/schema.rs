@@ -1,0 +1,137 @@
+//! The database schema, as numbered migrations applied in order (`PRAGMA user_version`).
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: executions, stages, attempts, approvals, transitions, processes, events.
+    r#"
+    CREATE TABLE definitions (
+        hash TEXT PRIMARY KEY,
+        pipeline TEXT NOT NULL,
+        ron TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE TABLE executions (
+        id TEXT PRIMARY KEY,
+        pipeline TEXT NOT NULL,
+        file TEXT NOT NULL,
+        definition_hash TEXT NOT NULL REFERENCES definitions(hash),
+        trigger_kind TEXT NOT NULL,
+        trigger_detail TEXT NOT NULL,
+        variables TEXT NOT NULL,
+        source_revisions TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        waiting_for TEXT,
+        started_ms INTEGER NOT NULL,
+        ended_ms INTEGER,
+        owner_pid INTEGER NOT NULL,
+        owner_start TEXT NOT NULL
+    );
+    CREATE INDEX executions_by_pipeline ON executions (pipeline, started_ms);
+    CREATE INDEX executions_by_status ON executions (status);
+    CREATE TABLE stage_executions (
+        execution_id TEXT NOT NULL REFERENCES executions(id),
+        stage TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        status TEXT,
+        reason TEXT,
+        attempt INTEGER NOT NULL DEFAULT 0,
+        started_ms INTEGER,
+        ended_ms INTEGER,
+        PRIMARY KEY (execution_id, stage)
+    );
+    CREATE TABLE action_attempts (
+        execution_id TEXT NOT NULL REFERENCES executions(id),
+        stage TEXT NOT NULL,
+        action TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        provider TEXT NOT NULL,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        resolved_config TEXT NOT NULL,
+        output_variables TEXT NOT NULL DEFAULT '{}',
+        log_path TEXT NOT NULL,
+        summary TEXT,
+        started_ms INTEGER NOT NULL,
+        ended_ms INTEGER,
+        PRIMARY KEY (execution_id, stage, action, attempt)
+    );
+    CREATE TABLE approvals (
+        execution_id TEXT NOT NULL REFERENCES executions(id),
+        stage TEXT NOT NULL,
+        action TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        message TEXT,
+        review_url TEXT,
+        requested_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        approved INTEGER,
+        decided_by TEXT,
+        summary TEXT,
+        decided_ms INTEGER,
+        PRIMARY KEY (execution_id, stage, action, attempt)
+    );
+    CREATE TABLE transitions (
+        pipeline TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        reason TEXT,
+        changed_by TEXT NOT NULL,
+        changed_ms INTEGER NOT NULL,
+        PRIMARY KEY (pipeline, stage)
+    );
+    CREATE TABLE processes (
+        pgid INTEGER PRIMARY KEY,
+        execution_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        action TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        started_ms INTEGER NOT NULL
+    );
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        execution_id TEXT,
+        at_ms INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX events_by_execution ON events (execution_id, seq);
+    "#,
+];
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: usize = MIGRATIONS.len();
+
+/// Why the schema could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    /// The database was written by a newer Pipewright.
+    #[error(
+        "the database has schema version {found}, newer than this Pipewright understands ({CURRENT_VERSION}): update Pipewright"
+    )]
+    TooNew {
+        /// The version found.
+        found: usize,
+    },
+    /// SQLite refused a statement.
+    #[error("database migration failed: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Applies the migrations the database does not have yet, each in its own transaction.
+pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
+    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let found = usize::try_from(found).unwrap_or(usize::MAX);
+    if found > CURRENT_VERSION {
+        return Err(MigrationError::TooNew { found });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
+        transaction.commit()?;
+    }
+    Ok(())
+}

@@ -684,6 +684,8 @@ impl Core {
             exit_code: result.exit_code,
             summary: result.summary,
             output_variables: result.output_variables,
+            warnings: result.warnings,
+            reports: result.reports,
             at_ms: now_ms(),
         });
         if busy {

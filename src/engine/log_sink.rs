@@ -53,6 +53,11 @@ impl LogSink {
         self.lock().writer.set_secrets(values);
     }
 
+    /// More values to mask from now on.
+    pub fn add_secrets(&self, values: Vec<String>) {
+        self.lock().writer.add_secrets(values);
+    }
+
     /// Writes a chunk of process output.
     pub fn output(&self, stream: Stream, chunk: &[u8]) {
         let mut inner = self.lock();

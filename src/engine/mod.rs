@@ -14,6 +14,7 @@ mod log_sink;
 pub mod process;
 pub mod recovery;
 mod runner;
+pub mod test_reports;
 pub mod user;
 
 use std::path::{Path, PathBuf};

@@ -47,6 +47,8 @@ pub fn recover(store: &mut Store) -> Result<Vec<String>, StoreError> {
                     exit_code: None,
                     summary: Some(INTERRUPTED.into()),
                     output_variables: Default::default(),
+                    warnings: Vec::new(),
+                    reports: Vec::new(),
                     at_ms: now,
                 })?;
             }

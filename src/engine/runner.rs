@@ -18,6 +18,7 @@ use crate::store::{AttemptKey, RunPaths};
 use super::actions::{self, ActionContext, ActionResult, Signal};
 use super::log_sink::LogSink;
 use super::process::{Control, ProcessTracker};
+use super::test_reports;
 
 /// Everything the core hands to a running attempt.
 pub struct AttemptJob {
@@ -154,6 +155,31 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
     let mut result = actions::run(&action.provider, &mut context).await;
 
     let collect_files = matches!(action.provider, Provider::Commands(_));
+    if let Provider::Commands(config) = &action.provider
+        && result.status != ActionStatus::Abandoned
+    {
+        let found = {
+            let globs = config.reports.clone();
+            let work = work_dir.clone();
+            let key = &context.key;
+            let keep = run.reports(&key.stage, &key.action, key.attempt);
+            tokio::task::spawn_blocking(move || test_reports::collect(&work, &globs, &keep))
+                .await
+                .unwrap_or_default()
+        };
+        for report in &found.reports {
+            let totals = report.totals();
+            log.note(&format!(
+                "test report {}: {} tests, {} failed, {} errors, {} skipped",
+                report.file, totals.tests, totals.failures, totals.errors, totals.skipped
+            ));
+        }
+        for warning in &found.warnings {
+            log.note(&format!("warning: {warning}"));
+        }
+        result.reports = found.reports;
+        result.warnings.extend(found.warnings);
+    }
     let finish = {
         let action = action.clone();
         let succeeded = result.status == ActionStatus::Succeeded;
@@ -176,6 +202,8 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         Err(error) => {
             result = ActionResult {
                 exit_code: result.exit_code,
+                reports: std::mem::take(&mut result.reports),
+                warnings: std::mem::take(&mut result.warnings),
                 ..ActionResult::failed(error)
             }
         }

@@ -18,6 +18,12 @@ fn map_json(text: String) -> rusqlite::Result<IndexMap<String, String>> {
     })
 }
 
+fn list_json(text: String) -> rusqlite::Result<Vec<String>> {
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 fn bad_status(text: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
@@ -145,7 +151,8 @@ impl Store {
     pub fn attempts(&self, execution_id: &str) -> Result<Vec<AttemptRow>, StoreError> {
         let mut statement = self.connection.prepare_cached(
             "SELECT execution_id, stage, action, attempt, provider, status, exit_code,
-                    resolved_config, output_variables, log_path, summary, started_ms, ended_ms
+                    resolved_config, output_variables, log_path, summary, started_ms, ended_ms,
+                    warnings
              FROM action_attempts WHERE execution_id = ?1 ORDER BY started_ms, rowid",
         )?;
         let rows = statement.query_map(params![execution_id], |row| {
@@ -164,6 +171,7 @@ impl Store {
                 output_variables: map_json(row.get(8)?)?,
                 log_path: row.get(9)?,
                 summary: row.get(10)?,
+                warnings: list_json(row.get(13)?)?,
                 started_ms: row.get(11)?,
                 ended_ms: row.get(12)?,
             })

@@ -75,11 +75,18 @@ impl LogWriter {
 
     /// Values to replace by `***` in every line written from now on.
     pub fn set_secrets(&mut self, values: impl IntoIterator<Item = String>) {
-        self.secrets = values
-            .into_iter()
-            .filter(|value| !value.is_empty())
-            .map(|value| Finder::new(value.as_bytes()).into_owned())
-            .collect();
+        self.secrets.clear();
+        self.add_secrets(values);
+    }
+
+    /// Adds values to replace by `***`, keeping the ones already set.
+    pub fn add_secrets(&mut self, values: impl IntoIterator<Item = String>) {
+        self.secrets.extend(
+            values
+                .into_iter()
+                .filter(|value| !value.is_empty())
+                .map(|value| Finder::new(value.as_bytes()).into_owned()),
+        );
     }
 
     /// Bytes written so far (including what is still buffered).

@@ -6,6 +6,7 @@ pub mod history;
 pub mod logs;
 pub mod paths;
 pub mod records;
+pub mod reports;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -271,11 +272,13 @@ fn apply(db: &Connection, change: &Change) -> Result<(), StoreError> {
             exit_code,
             summary,
             output_variables,
+            warnings,
+            reports,
             at_ms,
         } => {
             db.prepare_cached(
                 "UPDATE action_attempts SET status = ?5, exit_code = ?6, summary = ?7,
-                   output_variables = ?8, ended_ms = ?9
+                   output_variables = ?8, warnings = ?9, ended_ms = ?10
                  WHERE execution_id = ?1 AND stage = ?2 AND action = ?3 AND attempt = ?4",
             )?
             .execute(params![
@@ -287,8 +290,10 @@ fn apply(db: &Connection, change: &Change) -> Result<(), StoreError> {
                 exit_code,
                 summary,
                 json(output_variables)?,
+                json(warnings)?,
                 at_ms
             ])?;
+            reports::insert(db, key, reports)?;
         }
         Change::ApprovalRequested {
             key,

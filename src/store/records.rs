@@ -6,6 +6,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use super::reports::TestReport;
 use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus};
 
 /// Identifies one attempt of one action in one execution.
@@ -141,6 +142,10 @@ pub enum Change {
         summary: Option<String>,
         /// Variables it set, for later actions.
         output_variables: IndexMap<String, String>,
+        /// Things that went wrong without failing it (such as an unreadable test report).
+        warnings: Vec<String>,
+        /// Test reports it wrote.
+        reports: Vec<TestReport>,
         /// When.
         at_ms: i64,
     },
@@ -286,6 +291,8 @@ pub struct AttemptRow {
     pub log_path: String,
     /// What happened.
     pub summary: Option<String>,
+    /// Things that went wrong without failing it.
+    pub warnings: Vec<String>,
     /// Start (Unix ms).
     pub started_ms: i64,
     /// End (Unix ms).

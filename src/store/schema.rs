@@ -99,6 +99,24 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX events_by_execution ON events (execution_id, seq);
     "#,
+    // 2: test reports per attempt, and warnings on attempts.
+    r#"
+    ALTER TABLE action_attempts ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE test_reports (
+        execution_id TEXT NOT NULL REFERENCES executions(id),
+        stage TEXT NOT NULL,
+        action TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        file TEXT NOT NULL,
+        tests INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        skipped INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        suites TEXT NOT NULL,
+        PRIMARY KEY (execution_id, stage, action, attempt, file)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -166,3 +166,42 @@ pub fn read_pid(path: &Path) -> u32 {
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_pipewright"))
 }
+
+/// Runs git in `dir` with a fixed identity; returns trimmed stdout.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Ada Tester",
+            "-c",
+            "user.email=ada@example.invalid",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// Writes `files` (path, contents) under `dir` and commits them; returns the commit id.
+pub fn commit(dir: &Path, files: &[(&str, &str)], message: &str) -> String {
+    for (path, contents) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", message]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+/// A new repository on branch `main` at `dir`.
+pub fn init_repo(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    git(dir, &["init", "-q", "-b", "main"]);
+}

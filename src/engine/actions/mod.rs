@@ -4,6 +4,10 @@
 //! stop control) and calls the provider's configuration to do the work.
 
 mod commands;
+mod folder_source;
+pub mod git_source;
+mod invoke;
+pub mod local_deploy;
 mod manual_approval;
 
 use std::future::Future;
@@ -16,6 +20,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use crate::model::Provider;
 use crate::model::status::ActionStatus;
 use crate::store::AttemptKey;
+use crate::store::reports::TestReport;
 
 use super::log_sink::LogSink;
 use super::process::{Control, ProcessTracker};
@@ -75,6 +80,10 @@ pub struct ActionResult {
     pub exit_code: Option<i32>,
     /// Variables for later actions.
     pub output_variables: IndexMap<String, String>,
+    /// Things that went wrong without failing the action.
+    pub warnings: Vec<String>,
+    /// Test reports the action wrote.
+    pub reports: Vec<TestReport>,
 }
 
 impl ActionResult {
@@ -85,6 +94,8 @@ impl ActionResult {
             summary: summary.into(),
             exit_code: None,
             output_variables: IndexMap::new(),
+            warnings: Vec::new(),
+            reports: Vec::new(),
         }
     }
 
@@ -95,6 +106,8 @@ impl ActionResult {
             summary: Some(summary.into()),
             exit_code: None,
             output_variables: IndexMap::new(),
+            warnings: Vec::new(),
+            reports: Vec::new(),
         }
     }
 
@@ -105,6 +118,8 @@ impl ActionResult {
             summary: Some(summary.into()),
             exit_code: None,
             output_variables: IndexMap::new(),
+            warnings: Vec::new(),
+            reports: Vec::new(),
         }
     }
 }
@@ -118,21 +133,19 @@ pub trait ActionProvider {
 /// Runs the provider of an action.
 pub async fn run(provider: &Provider, context: &mut ActionContext) -> ActionResult {
     match provider {
+        Provider::Git(config) => config.run(context).await,
+        Provider::Folder(config) => config.run(context).await,
         Provider::Commands(config) => config.run(context).await,
         Provider::Manual(config) => config.run(context).await,
-        other => ActionResult::failed(format!(
-            "the {} provider is not available in this build",
-            other.kind().as_str()
-        )),
+        Provider::LocalDeploy(config) => config.run(context).await,
+        Provider::Script(config) => config.run(context).await,
     }
 }
 
-/// Whether the provider runs processes in a working copy of its first input.
+/// Whether the provider runs processes in a working copy of its first input (the others
+/// read their inputs where they are, without changing them).
 pub fn uses_working_copy(provider: &Provider) -> bool {
-    !matches!(
-        provider,
-        Provider::Manual(_) | Provider::Git(_) | Provider::Folder(_)
-    )
+    matches!(provider, Provider::Commands(_) | Provider::Script(_))
 }
 
 /// Quotes `text` for `sh` as one word.

@@ -111,6 +111,13 @@ fn a_failure_lets_its_group_finish_then_fails_the_stage_and_skips_later_stages()
     let stages = store.stages(&id).expect("stages");
     assert_eq!(stages[0].status, Some(StageStatus::Failed));
     assert_eq!(stages[1].status, Some(StageStatus::Skipped));
+    let kept = ws
+        .path()
+        .join(format!(".pipewright/runs/{id}/work/Build~Broken~1"));
+    assert!(
+        kept.is_dir(),
+        "a failed attempt's working copy is kept for inspection"
+    );
 }
 
 #[test]

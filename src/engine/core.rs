@@ -21,6 +21,7 @@ use crate::store::{AttemptKey, Change, NewExecution, Store, WorkspacePaths};
 
 use super::actions::{ActionResult, Signal};
 use super::bus::EventBus;
+use super::dir_pool::DirPool;
 use super::execution::{Execution, LoadError, Place, Running};
 use super::gates::{Admission, Gates};
 use super::launch;
@@ -43,10 +44,6 @@ impl ProcessTracker for Tracker {
             pgid,
         });
     }
-
-    fn ended(&self, pgid: i32) {
-        let _ = self.sender.send(Message::ProcessEnded { pgid });
-    }
 }
 
 pub(super) struct Core {
@@ -57,11 +54,12 @@ pub(super) struct Core {
     runtime: Handle,
     sender: UnboundedSender<Message>,
     permits: Option<Arc<Semaphore>>,
+    pool: Arc<DirPool>,
     gates: HashMap<String, Gates>,
     executions: HashMap<String, Execution>,
     shutting_down: Option<std::sync::mpsc::Sender<()>>,
+    pending: Vec<Change>,
     user: String,
-    owner_start: String,
 }
 
 impl Core {
@@ -72,9 +70,11 @@ impl Core {
         runtime: Handle,
         sender: UnboundedSender<Message>,
         options: EngineOptions,
+        pool: DirPool,
     ) -> Self {
         let paths = store.paths().clone();
         Self {
+            pool: Arc::new(pool),
             store,
             workspace,
             paths,
@@ -87,9 +87,8 @@ impl Core {
             gates: HashMap::new(),
             executions: HashMap::new(),
             shutting_down: None,
+            pending: Vec::new(),
             user: current_user(),
-            owner_start: super::recovery::process_start_time(std::process::id())
-                .unwrap_or_default(),
         }
     }
 
@@ -102,24 +101,37 @@ impl Core {
         }
     }
 
+    /// Handles one message; its state changes are committed together before they are
+    /// published and before a command is answered.
     fn handle(&mut self, message: Message) {
+        let mut reply = None;
         match message {
-            Message::Command(command, reply) => {
+            Message::Command(command, sender) => {
                 let answer = if self.shutting_down.is_some() {
                     Err(EngineError::ShutDown)
                 } else {
                     self.command(command)
                 };
-                let _ = reply.send(answer);
+                reply = Some((sender, answer));
             }
             Message::AttemptDone { key, result } => self.attempt_done(key, result),
             Message::ProcessStarted { key, pgid } => {
-                let _ = self.store.track_process(&key, pgid, now_ms());
-            }
-            Message::ProcessEnded { pgid } => {
-                let _ = self.store.untrack_process(pgid);
+                if let Err(error) = self.store.track_process(&key, pgid, now_ms()) {
+                    eprintln!("pipewright: could not record process group {pgid}: {error}");
+                }
             }
             Message::Shutdown(done) => self.begin_shutdown(done),
+        }
+        let flushed = self.flush();
+        match reply {
+            Some((sender, answer)) => {
+                let _ = sender.send(flushed.and(answer));
+            }
+            None => {
+                if let Err(error) = flushed {
+                    eprintln!("pipewright: could not record state changes: {error}");
+                }
+            }
         }
     }
 
@@ -153,19 +165,22 @@ impl Core {
         .map(|reply| reply.unwrap_or(Reply::Done))
     }
 
-    /// Commits a change, then tells every subscriber.
-    fn record(&mut self, change: Change) -> Result<(), EngineError> {
-        self.store.record(&change)?;
-        self.bus.publish(Event::Changed(change));
-        Ok(())
+    /// Queues a change; [`Self::flush`] commits the queue and then publishes it.
+    fn record(&mut self, change: Change) {
+        self.pending.push(change);
     }
 
-    /// Like [`Self::record`], for changes made while reacting to events: a store failure
-    /// there cannot be answered to anyone, so it is reported on stderr and the run goes on.
-    fn record_or_report(&mut self, change: Change) {
-        if let Err(error) = self.record(change) {
-            eprintln!("pipewright: could not record a state change: {error}");
+    /// Commits every queued change in one transaction, then tells every subscriber.
+    fn flush(&mut self) -> Result<(), EngineError> {
+        if self.pending.is_empty() {
+            return Ok(());
         }
+        let changes = std::mem::take(&mut self.pending);
+        self.store.record_all(&changes)?;
+        for change in changes {
+            self.bus.publish(Event::Changed(change));
+        }
+        Ok(())
     }
 
     fn gates_for(&mut self, pipeline: &str) -> &mut Gates {
@@ -227,12 +242,7 @@ impl Core {
             stages: pipeline.stages.iter().map(|s| s.name.clone()).collect(),
             started_ms: now_ms(),
         };
-        self.store
-            .record(&Change::ExecutionStarted(Box::new(new.clone())))?;
-        self.store
-            .set_owner(&id, std::process::id(), &self.owner_start)?;
-        self.bus
-            .publish(Event::Changed(Change::ExecutionStarted(Box::new(new))));
+        self.record(Change::ExecutionStarted(Box::new(new)));
         let mode = pipeline.execution_mode;
         let name = pipeline.name.clone();
         self.gates_for(&name).set_mode(mode);
@@ -276,7 +286,7 @@ impl Core {
             by: user.clone(),
             summary: summary.clone(),
             at_ms: now_ms(),
-        })?;
+        });
         let _ = signals.send(Signal::Decision {
             approved,
             summary,
@@ -320,7 +330,7 @@ impl Core {
                     status: ExecutionStatus::Stopping,
                     reason: Some(reason.clone()),
                     at_ms: now,
-                })?;
+                });
                 self.record(Change::StageStatus {
                     execution_id: id.to_string(),
                     stage,
@@ -328,7 +338,7 @@ impl Core {
                     reason: Some(reason),
                     attempt,
                     at_ms: now,
-                })?;
+                });
                 if !busy {
                     self.finish_stage(id, stage_index);
                 }
@@ -387,7 +397,7 @@ impl Core {
             status: ExecutionStatus::InProgress,
             reason: None,
             at_ms: now_ms(),
-        })?;
+        });
         self.enter_stage(id, stage_index, Some(mode));
         Ok(None)
     }
@@ -415,7 +425,7 @@ impl Core {
             reason: reason.clone(),
             by: self.user.clone(),
             at_ms: now_ms(),
-        })?;
+        });
         let admitted = {
             let gates = self.gates_for(pipeline);
             gates.set_disabled(stage, reason);
@@ -452,7 +462,7 @@ impl Core {
         match self.gates_for(&pipeline).request(&stage, id) {
             Admission::Enter => self.enter_stage(id, stage_index, None),
             Admission::Wait { superseded } => {
-                self.record_or_report(Change::ExecutionWaiting {
+                self.record(Change::ExecutionWaiting {
                     execution_id: id.to_string(),
                     stage: Some(stage),
                     at_ms: now_ms(),
@@ -471,7 +481,7 @@ impl Core {
     fn enter_admitted(&mut self, admitted: &[String], stage: &str) {
         for id in admitted {
             if let Some(index) = self.executions.get(id).and_then(|e| e.stage_index(stage)) {
-                self.record_or_report(Change::ExecutionWaiting {
+                self.record(Change::ExecutionWaiting {
                     execution_id: id.clone(),
                     stage: None,
                     at_ms: now_ms(),
@@ -498,7 +508,7 @@ impl Core {
             };
         }
         let attempt = stage.attempt;
-        self.record_or_report(Change::StageStatus {
+        self.record(Change::StageStatus {
             execution_id: id.to_string(),
             stage: stage_name,
             status: StageStatus::InProgress,
@@ -580,7 +590,7 @@ impl Core {
             Err(_) => ron_io::to_ron(action).unwrap_or_default(),
         };
         let log = LogSink::create(&log_path, key.clone(), self.bus.clone());
-        self.record_or_report(Change::AttemptStarted {
+        self.record(Change::AttemptStarted {
             key: key.clone(),
             provider,
             resolved_config,
@@ -607,7 +617,7 @@ impl Core {
                 running.awaiting_approval = true;
             }
             let now = now_ms();
-            self.record_or_report(Change::ApprovalRequested {
+            self.record(Change::ApprovalRequested {
                 key: key.clone(),
                 message: config.custom_message.clone(),
                 review_url: config.review_url.clone(),
@@ -631,6 +641,7 @@ impl Core {
                 sender: self.sender.clone(),
             }),
             permits: self.permits.clone(),
+            pool: self.pool.clone(),
         };
         let sender = self.sender.clone();
         self.runtime.spawn(async move {
@@ -678,7 +689,7 @@ impl Core {
         let busy = stage.is_busy();
         let failed = stage.failure.is_some();
         let id = key.execution_id.clone();
-        self.record_or_report(Change::AttemptFinished {
+        self.record(Change::AttemptFinished {
             key,
             status: result.status,
             exit_code: result.exit_code,
@@ -724,7 +735,7 @@ impl Core {
         };
         stage.status = Some(stage_status);
         let attempt = stage.attempt;
-        self.record_or_report(Change::StageStatus {
+        self.record(Change::StageStatus {
             execution_id: id.to_string(),
             stage: stage_name.clone(),
             status: stage_status,
@@ -761,7 +772,7 @@ impl Core {
                 .map(|(stage, _)| stage.name.clone())
                 .collect();
             for stage in skipped {
-                self.record_or_report(Change::StageStatus {
+                self.record(Change::StageStatus {
                     execution_id: id.to_string(),
                     stage,
                     status: StageStatus::Skipped,
@@ -771,7 +782,7 @@ impl Core {
                 });
             }
         }
-        self.record_or_report(Change::ExecutionStatus {
+        self.record(Change::ExecutionStatus {
             execution_id: id.to_string(),
             status,
             reason,

@@ -7,6 +7,7 @@
 pub mod actions;
 mod bus;
 mod core;
+mod dir_pool;
 mod execution;
 mod gates;
 mod launch;
@@ -185,9 +186,6 @@ enum Message {
         key: AttemptKey,
         pgid: i32,
     },
-    ProcessEnded {
-        pgid: i32,
-    },
     Shutdown(std::sync::mpsc::Sender<()>),
 }
 
@@ -211,6 +209,7 @@ impl Engine {
             .thread_name("pipewright-engine")
             .enable_all()
             .build()?;
+        let pool = dir_pool::DirPool::new(&store.paths().scratch())?;
         let bus = Arc::new(bus::EventBus::default());
         let (sender, receiver) = mpsc::unbounded_channel();
         let core = core::Core::new(
@@ -220,6 +219,7 @@ impl Engine {
             runtime.handle().clone(),
             sender.clone(),
             options,
+            pool,
         );
         let core_thread = std::thread::Builder::new()
             .name("pipewright-core".into())

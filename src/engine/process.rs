@@ -8,6 +8,9 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::os::fd::AsFd;
+
+use nix::fcntl::{FcntlArg, fcntl};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -22,6 +25,10 @@ use super::log_sink::LogSink;
 pub const KILL_GRACE: Duration = Duration::from_secs(2);
 /// How long to wait for pipes to close after the main process and its group are gone.
 const PIPE_DRAIN_LIMIT: Duration = Duration::from_secs(2);
+/// The pipe size asked for each captured stream.
+const PIPE_SIZE: i32 = 1024 * 1024;
+/// The most read from a stream at once.
+const READ_CHUNK: usize = 128 * 1024;
 /// The most stdout kept in memory when the caller asks for it.
 const MAX_CAPTURE: usize = 1024 * 1024;
 
@@ -34,12 +41,10 @@ pub struct Control {
     pub cancel: CancellationToken,
 }
 
-/// Told when a process group starts and ends, so the store can track it for crash recovery.
+/// Told when a process group starts, so the store can track it for crash recovery.
 pub trait ProcessTracker: Send + Sync {
     /// A process group started.
     fn started(&self, pgid: i32);
-    /// A process group ended.
-    fn ended(&self, pgid: i32);
 }
 
 /// What to run.
@@ -117,8 +122,19 @@ pub async fn run(
     }
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
-    let mut out_buf = vec![0u8; 64 * 1024];
-    let mut err_buf = vec![0u8; 64 * 1024];
+    // A larger pipe lets a chatty process write ahead while the log is being written, so it
+    // is read in fewer, bigger chunks. The kernel may refuse; the default then applies.
+    for fd in [
+        stdout.as_ref().map(|p| p.as_fd()),
+        stderr.as_ref().map(|p| p.as_fd()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let _ = fcntl(fd, FcntlArg::F_SETPIPE_SZ(PIPE_SIZE));
+    }
+    let mut out_buf = vec![0u8; READ_CHUNK];
+    let mut err_buf = vec![0u8; READ_CHUNK];
     let mut captured = Vec::new();
     let mut exit: Option<std::process::ExitStatus> = None;
     let mut end_override: Option<End> = None;
@@ -179,7 +195,6 @@ pub async fn run(
             () = tokio::time::sleep_until(drain_until.unwrap_or(far)), if drain_until.is_some() => {}
         }
     }
-    tracker.ended(pgid);
     let end = match (end_override, exit) {
         (Some(forced), _) => forced,
         (None, Some(status)) => {

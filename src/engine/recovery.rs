@@ -6,19 +6,11 @@ use nix::unistd::Pid;
 
 use crate::clock::now_ms;
 use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus};
+use crate::store::owner::process_start_time;
 use crate::store::{Change, Store, StoreError};
 
 /// The reason given to executions interrupted by a crash.
 pub const INTERRUPTED: &str = "interrupted: Pipewright exited";
-
-/// The start time of a process (field 22 of `/proc/<pid>/stat`), which tells a live owner
-/// from an unrelated process that reused its pid.
-pub fn process_start_time(pid: u32) -> Option<String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name (field 2) may contain spaces; fields after it follow the last ')'.
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(19).map(str::to_string)
-}
 
 fn owner_alive(pid: u32, start: &str) -> bool {
     match process_start_time(pid) {

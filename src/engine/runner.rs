@@ -16,6 +16,7 @@ use crate::store::artifacts::{self, join_inside};
 use crate::store::{AttemptKey, RunPaths};
 
 use super::actions::{self, ActionContext, ActionResult, Signal};
+use super::dir_pool::DirPool;
 use super::log_sink::LogSink;
 use super::process::{Control, ProcessTracker};
 use super::test_reports;
@@ -46,6 +47,8 @@ pub struct AttemptJob {
     pub tracker: Arc<dyn ProcessTracker>,
     /// Limits how many actions run processes at once.
     pub permits: Option<Arc<Semaphore>>,
+    /// Empty working folders.
+    pub pool: Arc<DirPool>,
 }
 
 /// Runs the attempt to its end.
@@ -81,28 +84,39 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         log,
         tracker,
         permits,
+        pool,
     } = job;
-    let scratch_dir = run.work(&key.stage, &key.action, key.attempt);
-    let work_dir = scratch_dir.join("work");
+    let uses_copy = actions::uses_working_copy(&action.provider);
+    let work_dir = if uses_copy {
+        match pool.take() {
+            Ok(dir) => dir,
+            Err(error) => {
+                return ActionResult::failed(format!("cannot create a working folder: {error}"));
+            }
+        }
+    } else {
+        workspace.clone()
+    };
+    let side_dir = run.side(&key.stage, &key.action, key.attempt);
     let output_dirs: Vec<(String, PathBuf)> = action
         .output_artifacts
         .iter()
         .map(|output| (output.name.clone(), run.artifact(&output.name)))
         .collect();
-
-    let prepared = {
-        let inputs: Vec<(String, PathBuf)> = action
-            .input_artifacts
-            .iter()
-            .map(|name| (name.clone(), run.artifact(name)))
-            .collect();
-        let uses_copy = actions::uses_working_copy(&action.provider);
-        let scratch = scratch_dir.clone();
-        let work = work_dir.clone();
+    let inputs: Vec<(String, PathBuf)> = action
+        .input_artifacts
+        .iter()
+        .map(|name| (name.clone(), run.artifact(name)))
+        .collect();
+    let prepared = if uses_copy && !inputs.is_empty() {
+        // Copying can take a while: keep it off the runtime's threads.
+        let (work, side) = (work_dir.clone(), side_dir.clone());
         let outputs = output_dirs.clone();
-        tokio::task::spawn_blocking(move || prepare(&scratch, &work, uses_copy, &inputs, &outputs))
+        tokio::task::spawn_blocking(move || prepare(&work, &side, uses_copy, &inputs, &outputs))
             .await
             .unwrap_or_else(|error| Err(format!("preparing the working copy panicked: {error}")))
+    } else {
+        prepare(&work_dir, &side_dir, uses_copy, &inputs, &output_dirs)
     };
     let inputs = match prepared {
         Ok(prepared) => {
@@ -138,7 +152,7 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         key,
         workspace,
         work_dir: work_dir.clone(),
-        scratch_dir: scratch_dir.clone(),
+        side_dir: side_dir.clone(),
         inputs,
         outputs: output_dirs.clone(),
         env,
@@ -180,23 +194,25 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         result.reports = found.reports;
         result.warnings.extend(found.warnings);
     }
-    let finish = {
+    let succeeded = result.status == ActionStatus::Succeeded;
+    let finish = if output_dirs.is_empty() {
+        Ok(Vec::new())
+    } else {
         let action = action.clone();
-        let succeeded = result.status == ActionStatus::Succeeded;
-        let outputs = output_dirs.clone();
+        let (work, outputs) = (work_dir.clone(), output_dirs.clone());
         tokio::task::spawn_blocking(move || {
-            finish(
-                &action,
-                succeeded,
-                collect_files,
-                &work_dir,
-                &scratch_dir,
-                &outputs,
-            )
+            finish(&action, succeeded, collect_files, &work, &outputs)
         })
         .await
         .unwrap_or_else(|error| Err(format!("collecting artifacts panicked: {error}")))
     };
+    release(
+        &pool,
+        uses_copy.then_some(work_dir),
+        side_dir,
+        succeeded,
+        run.work(&context.key.stage, &context.key.action, context.key.attempt),
+    );
     match finish {
         Ok(notes) => notes.iter().for_each(|note| log.note(note)),
         Err(error) => {
@@ -209,6 +225,41 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         }
     }
     result
+}
+
+/// After an attempt: a success's working folder goes back to the pool (or is removed), a
+/// failure's is kept under the run as `work/<stage>~<action>~<attempt>` for inspection.
+fn release(
+    pool: &DirPool,
+    work: Option<PathBuf>,
+    side: PathBuf,
+    succeeded: bool,
+    keep_as: PathBuf,
+) {
+    let mut remove = Vec::new();
+    if side.exists() && succeeded {
+        remove.push(side);
+    }
+    if let Some(work) = work {
+        if succeeded {
+            remove.extend(pool.give_back(work));
+        } else {
+            let kept = keep_as
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::rename(&work, &keep_as));
+            if kept.is_err() {
+                remove.push(work);
+            }
+        }
+    }
+    if !remove.is_empty() {
+        tokio::task::spawn_blocking(move || {
+            for dir in remove {
+                let _ = artifacts::remove_tree(&dir);
+            }
+        });
+    }
 }
 
 /// `PIPEWRIGHT_INPUT_<NAME>`, with characters `sh` cannot use in names replaced by `_`.
@@ -228,15 +279,16 @@ struct Prepared {
 /// Makes the working copy (first input) and private copies of the other inputs, and empties
 /// the output folders.
 fn prepare(
-    scratch: &Path,
     work: &Path,
+    side: &Path,
     uses_copy: bool,
     inputs: &[(String, PathBuf)],
     outputs: &[(String, PathBuf)],
 ) -> Result<Prepared, String> {
     let io = |what: &str, error: std::io::Error| format!("{what}: {error}");
-    artifacts::remove_tree(scratch).map_err(|e| io("cannot clear the old working copy", e))?;
-    std::fs::create_dir_all(work).map_err(|e| io("cannot create the working copy", e))?;
+    if side.exists() {
+        artifacts::remove_tree(side).map_err(|e| io("cannot clear an old attempt's files", e))?;
+    }
     for (name, folder) in outputs {
         artifacts::remove_tree(folder)
             .map_err(|e| io(&format!("cannot clear artifact {name}"), e))?;
@@ -253,7 +305,7 @@ fn prepare(
         let target = if index == 0 {
             work.to_path_buf()
         } else {
-            let target = scratch.join("inputs").join(name);
+            let target = side.join("inputs").join(name);
             std::fs::create_dir_all(&target)
                 .map_err(|e| io(&format!("cannot copy input {name}"), e))?;
             target
@@ -278,7 +330,6 @@ fn finish(
     succeeded: bool,
     collect_files: bool,
     work: &Path,
-    scratch: &Path,
     outputs: &[(String, PathBuf)],
 ) -> Result<Vec<String>, String> {
     let mut notes = Vec::new();
@@ -319,6 +370,5 @@ fn finish(
         artifacts::make_read_only(folder)
             .map_err(|e| format!("cannot seal artifact {name}: {e}"))?;
     }
-    let _ = artifacts::remove_tree(scratch);
     Ok(notes)
 }

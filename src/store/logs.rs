@@ -54,6 +54,9 @@ impl Stream {
 pub struct LogWriter {
     file: BufWriter<File>,
     written: u64,
+    /// The last time written as a prefix, and its 13 digits (one clock value per chunk, so
+    /// the digits are formatted once per chunk, not once per line).
+    stamp: (i64, [u8; 13]),
     pending: [Vec<u8>; 2],
     secrets: Vec<Finder<'static>>,
 }
@@ -68,6 +71,7 @@ impl LogWriter {
         Ok(Self {
             file: BufWriter::with_capacity(256 * 1024, file),
             written: 0,
+            stamp: (-1, [b'0'; 13]),
             pending: [Vec::new(), Vec::new()],
             secrets: Vec::new(),
         })
@@ -151,10 +155,14 @@ impl LogWriter {
             stream = Stream::Note;
             line = &line[1..];
         }
-        let line = self.mask(line);
+        if self.stamp.0 != now_ms {
+            self.stamp.0 = now_ms;
+            write_millis(&mut self.stamp.1, now_ms);
+        }
         let mut prefix = [b' '; PREFIX_LEN];
-        write_millis(&mut prefix[..13], now_ms);
+        prefix[..13].copy_from_slice(&self.stamp.1);
         prefix[14] = stream.tag();
+        let line = self.mask(line);
         self.file.write_all(&prefix)?;
         self.file.write_all(&line)?;
         self.file.write_all(b"\n")?;

@@ -4,6 +4,7 @@
 pub mod artifacts;
 pub mod history;
 pub mod logs;
+pub mod owner;
 pub mod paths;
 pub mod records;
 pub mod reports;
@@ -54,6 +55,7 @@ pub enum StoreError {
 pub struct Store {
     connection: Connection,
     paths: WorkspacePaths,
+    owner: owner::Owner,
 }
 
 impl Store {
@@ -76,7 +78,11 @@ impl Store {
             )
             .map_err(|e| open_error(Box::new(e)))?;
         schema::migrate(&mut connection)?;
-        Ok(Self { connection, paths })
+        Ok(Self {
+            connection,
+            paths,
+            owner: owner::Owner::current(),
+        })
     }
 
     /// Paths of this workspace's state.
@@ -86,20 +92,33 @@ impl Store {
 
     /// Commits one state change and its event row in a single transaction.
     pub fn record(&mut self, change: &Change) -> Result<(), StoreError> {
+        self.record_all(std::slice::from_ref(change))
+    }
+
+    /// Commits several state changes, each with its event row, in a single transaction.
+    pub fn record_all(&mut self, changes: &[Change]) -> Result<(), StoreError> {
         let transaction = self.connection.transaction()?;
-        apply(&transaction, change)?;
-        let body = serde_json::to_string(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let at_ms = change_time(change);
-        transaction
-            .prepare_cached(
-                "INSERT INTO events (execution_id, at_ms, kind, body) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![change.execution_id(), at_ms, change.kind(), body])?;
+        for change in changes {
+            apply(&transaction, &self.owner, change)?;
+            let body =
+                serde_json::to_string(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            transaction
+                .prepare_cached(
+                    "INSERT INTO events (execution_id, at_ms, kind, body) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    change.execution_id(),
+                    change_time(change),
+                    change.kind(),
+                    body
+                ])?;
+        }
         transaction.commit()?;
         Ok(())
     }
 
     /// Remembers a running process group, so a later start can kill it if Pipewright died.
+    /// The rows of an attempt are dropped when the attempt finishes.
     pub fn track_process(&self, key: &AttemptKey, pgid: i32, at_ms: i64) -> Result<(), StoreError> {
         self.connection
             .prepare_cached(
@@ -117,19 +136,11 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets a process group that has ended.
+    /// Forgets a process group (recovery killed it).
     pub fn untrack_process(&self, pgid: i32) -> Result<(), StoreError> {
         self.connection
             .prepare_cached("DELETE FROM processes WHERE pgid = ?1")?
             .execute(params![pgid])?;
-        Ok(())
-    }
-
-    /// Records which process owns an execution (pid and its start time), for crash recovery.
-    pub fn set_owner(&self, execution_id: &str, pid: u32, start: &str) -> Result<(), StoreError> {
-        self.connection
-            .prepare_cached("UPDATE executions SET owner_pid = ?2, owner_start = ?3 WHERE id = ?1")?
-            .execute(params![execution_id, pid, start])?;
         Ok(())
     }
 
@@ -164,7 +175,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn apply(db: &Connection, change: &Change) -> Result<(), StoreError> {
+fn apply(db: &Connection, owner: &owner::Owner, change: &Change) -> Result<(), StoreError> {
     match change {
         Change::ExecutionStarted(new) => {
             db.prepare_cached(
@@ -174,7 +185,7 @@ fn apply(db: &Connection, change: &Change) -> Result<(), StoreError> {
             db.prepare_cached(
                 "INSERT INTO executions (id, pipeline, file, definition_hash, trigger_kind, trigger_detail,
                    variables, source_revisions, status, started_ms, owner_pid, owner_start)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '')",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 new.id,
@@ -187,7 +198,8 @@ fn apply(db: &Connection, change: &Change) -> Result<(), StoreError> {
                 json(&new.source_revisions)?,
                 ExecutionStatus::InProgress.as_str(),
                 new.started_ms,
-                std::process::id(),
+                owner.pid,
+                owner.start,
             ])?;
             let mut insert_stage = db.prepare_cached(
                 "INSERT INTO stage_executions (execution_id, stage, position) VALUES (?1, ?2, ?3)",
@@ -294,6 +306,16 @@ fn apply(db: &Connection, change: &Change) -> Result<(), StoreError> {
                 at_ms
             ])?;
             reports::insert(db, key, reports)?;
+            db.prepare_cached(
+                "DELETE FROM processes
+                 WHERE execution_id = ?1 AND stage = ?2 AND action = ?3 AND attempt = ?4",
+            )?
+            .execute(params![
+                key.execution_id,
+                key.stage,
+                key.action,
+                key.attempt
+            ])?;
         }
         Change::ApprovalRequested {
             key,

@@ -27,6 +27,11 @@ impl WorkspacePaths {
         self.root.join(STATE_DIR)
     }
 
+    /// `.pipewright/scratch/`: pools of empty working folders.
+    pub fn scratch(&self) -> PathBuf {
+        self.state_dir().join("scratch")
+    }
+
     /// The SQLite database.
     pub fn database(&self) -> PathBuf {
         self.state_dir().join("state.db")
@@ -57,22 +62,27 @@ impl RunPaths {
         self.dir.join("artifacts").join(name)
     }
 
-    /// `logs/<stage>/<action>/<attempt>.log`.
+    /// `logs/<stage>~<action>~<attempt>.log`. (`~` cannot appear in stage or action names;
+    /// one flat folder keeps creating a log to a single file creation.)
     pub fn log(&self, stage: &str, action: &str, attempt: u32) -> PathBuf {
         self.dir
             .join("logs")
-            .join(stage)
-            .join(action)
-            .join(format!("{attempt}.log"))
+            .join(format!("{stage}~{action}~{attempt}.log"))
     }
 
-    /// `work/<stage>/<action>/<attempt>/`: the action's working copy.
+    /// `work/<stage>~<action>~<attempt>/`: where a failed attempt's working copy is kept.
     pub fn work(&self, stage: &str, action: &str, attempt: u32) -> PathBuf {
         self.dir
             .join("work")
-            .join(stage)
-            .join(action)
-            .join(attempt.to_string())
+            .join(format!("{stage}~{action}~{attempt}"))
+    }
+
+    /// `work/<stage>~<action>~<attempt>.side/`: files about the attempt that are not part of
+    /// its working copy (exported variables, copies of extra inputs, a clone).
+    pub fn side(&self, stage: &str, action: &str, attempt: u32) -> PathBuf {
+        self.dir
+            .join("work")
+            .join(format!("{stage}~{action}~{attempt}.side"))
     }
 
     /// `reports/<stage>/<action>/<attempt>/`: copies of the test reports an attempt wrote.

@@ -76,7 +76,15 @@ pub(super) async fn run_shell(
     cwd: &Path,
     exports: &[String],
 ) -> ActionResult {
-    let exports_file = context.scratch_dir.join("exports");
+    let exports_file = context.side_dir.join("exports");
+    if !exports.is_empty()
+        && let Err(error) = std::fs::create_dir_all(&context.side_dir)
+    {
+        return ActionResult::failed(format!(
+            "cannot create {}: {error}",
+            context.side_dir.display()
+        ));
+    }
     let mut env = context.env.clone();
     env.push((
         "PIPEWRIGHT_EXPORTS".into(),
@@ -84,7 +92,7 @@ pub(super) async fn run_shell(
     ));
     let args = vec!["-c".to_string(), script(commands, exports)];
     let spec = Spec {
-        program: "sh",
+        program: shell(),
         args: &args,
         cwd,
         env: &env,
@@ -100,7 +108,7 @@ pub(super) async fn run_shell(
     .await
     {
         Ok(finished) => finished,
-        Err(error) => return ActionResult::failed(format!("could not start sh: {error}")),
+        Err(error) => return ActionResult::failed(format!("could not start {}: {error}", shell())),
     };
     let mut result = describe_end(context, finished.end);
     if result.status == ActionStatus::Succeeded && !exports.is_empty() {
@@ -126,11 +134,13 @@ pub(super) fn describe_end(context: &ActionContext, end: End) -> ActionResult {
             format!("{headline}\n{}", tail.join("\n"))
         }
     };
-    let command = context
-        .log
-        .last_command()
-        .map(|command| format!(": {command}"))
-        .unwrap_or_default();
+    let command = || {
+        context
+            .log
+            .last_command()
+            .map(|command| format!(": {command}"))
+            .unwrap_or_default()
+    };
     match end {
         End::Exited(0) => ActionResult {
             exit_code: Some(0),
@@ -138,16 +148,17 @@ pub(super) fn describe_end(context: &ActionContext, end: End) -> ActionResult {
         },
         End::Exited(code) => ActionResult {
             exit_code: Some(code),
-            ..ActionResult::failed(with_tail(format!("exit code {code}{command}")))
+            ..ActionResult::failed(with_tail(format!("exit code {code}{}", command())))
         },
         End::Signaled(signal) => {
-            ActionResult::failed(with_tail(format!("killed by signal {signal}{command}")))
+            ActionResult::failed(with_tail(format!("killed by signal {signal}{}", command())))
         }
         End::TimedOut => ActionResult::failed(format!(
-            "timed out after {}{command}",
-            format_duration_ms(context.timeout.as_millis() as i64)
+            "timed out after {}{}",
+            format_duration_ms(context.timeout.as_millis() as i64),
+            command()
         )),
-        End::Cancelled => ActionResult::abandoned(format!("stopped{command}")),
+        End::Cancelled => ActionResult::abandoned(format!("stopped{}", command())),
     }
 }
 
@@ -182,4 +193,17 @@ mod tests {
         assert_eq!(parsed.get("B").map(String::as_str), Some("two=2"));
         assert_eq!(parsed.get("C").map(String::as_str), Some(""));
     }
+}
+
+/// The shell commands run in: `/bin/sh` when it exists (saving a `PATH` search per
+/// process), `sh` otherwise.
+pub(super) fn shell() -> &'static str {
+    static SHELL: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    SHELL.get_or_init(|| {
+        if Path::new("/bin/sh").exists() {
+            "/bin/sh"
+        } else {
+            "sh"
+        }
+    })
 }

@@ -176,7 +176,7 @@ async fn fetch(
     let clone_dir: PathBuf = if full_clone {
         target.clone()
     } else {
-        context.scratch_dir.join("clone")
+        context.side_dir.join("clone")
     };
     let clone_text = clone_dir.to_string_lossy().into_owned();
     git(

@@ -47,8 +47,9 @@ pub struct ActionContext {
     pub workspace: PathBuf,
     /// The working directory: a fresh copy of the first input artifact (or empty).
     pub work_dir: PathBuf,
-    /// A folder for files about the attempt that are not part of the working copy.
-    pub scratch_dir: PathBuf,
+    /// A folder for files about the attempt that are not part of the working copy; it does
+    /// not exist until a provider creates it.
+    pub side_dir: PathBuf,
     /// Input artifacts: name and the private copy the action may read.
     pub inputs: Vec<(String, PathBuf)>,
     /// Output artifacts: name and the folder to fill.

@@ -1,0 +1,30 @@
+//! Which process owns an execution: its pid and start time, so a later start can tell a live
+//! owner from a dead one whose pid was reused.
+
+/// The start time of a process (field 22 of `/proc/<pid>/stat`).
+pub fn process_start_time(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may contain spaces; the fields after it follow the last ')'.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(19).map(str::to_string)
+}
+
+/// This process: its pid and start time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    /// The pid.
+    pub pid: u32,
+    /// Its start time, or empty when unknown.
+    pub start: String,
+}
+
+impl Owner {
+    /// The current process.
+    pub fn current() -> Self {
+        let pid = std::process::id();
+        Self {
+            pid,
+            start: process_start_time(pid).unwrap_or_default(),
+        }
+    }
+}

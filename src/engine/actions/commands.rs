@@ -174,6 +174,19 @@ fn parse_exports(bytes: &[u8]) -> IndexMap<String, String> {
         .collect()
 }
 
+/// The shell commands run in: `/bin/sh` when it exists (saving a `PATH` search per
+/// process), `sh` otherwise.
+pub(super) fn shell() -> &'static str {
+    static SHELL: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    SHELL.get_or_init(|| {
+        if Path::new("/bin/sh").exists() {
+            "/bin/sh"
+        } else {
+            "sh"
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,17 +206,4 @@ mod tests {
         assert_eq!(parsed.get("B").map(String::as_str), Some("two=2"));
         assert_eq!(parsed.get("C").map(String::as_str), Some(""));
     }
-}
-
-/// The shell commands run in: `/bin/sh` when it exists (saving a `PATH` search per
-/// process), `sh` otherwise.
-pub(super) fn shell() -> &'static str {
-    static SHELL: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
-    SHELL.get_or_init(|| {
-        if Path::new("/bin/sh").exists() {
-            "/bin/sh"
-        } else {
-            "sh"
-        }
-    })
 }

@@ -42,7 +42,7 @@ hyperfine -N --warmup 1 --runs 10 --prepare "sh -c '$clean_runs; rm -f cat-out.t
 rm -f cat-out.txt
 sh -c "$clean_runs"
 /usr/bin/time -f 'W4 peak RSS of pipewright run: %M KiB' "$bin" run w4-big-log.pipeline.ron > /dev/null
-log=$(find .pipewright/runs -name '1.log' -path '*Print/Yes*' | head -1)
+log=$(find .pipewright/runs -name 'Print~Yes~1.log' | head -1)
 echo "W4 log kept: $(wc -c < "$log") bytes, $(grep -c ' o ' "$log") output lines"
 
 echo "== summary (mean seconds)"

@@ -3,6 +3,8 @@
 
 pub mod cli;
 pub mod clock;
+pub mod demo;
 pub mod engine;
 pub mod model;
 pub mod store;
+pub mod ui;

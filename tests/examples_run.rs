@@ -88,3 +88,21 @@ fn the_classic_example_builds_tests_approves_and_deploys_a_git_repository() {
         "variables were resolved: {message}"
     );
 }
+
+#[test]
+fn the_bundled_demo_runs_end_to_end() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = pipewright::demo::ensure(dir.path()).expect("demo unpacks");
+    let output = Command::new(binary())
+        .args(["run", &file.to_string_lossy(), "--approve", "all"])
+        .output()
+        .expect("runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    let live = dir.path().join("deployments/production/current/VERSION");
+    assert!(
+        std::fs::read_to_string(live)
+            .expect("deployed")
+            .starts_with("1.0-")
+    );
+}

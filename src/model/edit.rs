@@ -48,16 +48,27 @@ fn namespace_taken(pipeline: &Pipeline, name: &str) -> bool {
         .any(|(_, action)| action.namespace.as_deref() == Some(name))
 }
 
-/// A new action of `kind` for `stage`, with a free name and a usable starting configuration.
-pub fn new_action(pipeline: &Pipeline, stage: usize, kind: ProviderKind) -> Action {
-    let category = kind.categories()[0];
-    let base = match kind {
-        ProviderKind::Git => "Checkout",
-        ProviderKind::Folder => "Files",
-        ProviderKind::Commands => "Build",
-        ProviderKind::Manual => "Approve",
-        ProviderKind::LocalDeploy => "Deploy",
-        ProviderKind::Script => "Invoke",
+/// A new action of `kind` in `category` for `stage`, with a free name and a usable starting
+/// configuration. A category the provider cannot have is replaced by its first one.
+pub fn new_action(
+    pipeline: &Pipeline,
+    stage: usize,
+    kind: ProviderKind,
+    category: Category,
+) -> Action {
+    let category = if kind.categories().contains(&category) {
+        category
+    } else {
+        kind.categories()[0]
+    };
+    let base = match (kind, category) {
+        (ProviderKind::Git, _) => "Checkout",
+        (ProviderKind::Folder, _) => "Files",
+        (ProviderKind::Commands, Category::Test) => "Test",
+        (ProviderKind::Commands, _) => "Build",
+        (ProviderKind::Manual, _) => "Approve",
+        (ProviderKind::LocalDeploy, _) => "Deploy",
+        (ProviderKind::Script, _) => "Invoke",
     };
     let name = match pipeline.stages.get(stage) {
         Some(existing) => unique_name(base, |candidate| stage_has(existing, candidate)),
@@ -77,7 +88,9 @@ pub fn new_action(pipeline: &Pipeline, stage: usize, kind: ProviderKind) -> Acti
     };
     if category == Category::Source {
         let artifact = unique_name(&format!("{name}Output"), |c| artifact_taken(pipeline, c));
-        action.output_artifacts.push(OutputArtifact::named(artifact));
+        action
+            .output_artifacts
+            .push(OutputArtifact::named(artifact));
     }
     match &mut action.provider {
         super::Provider::Commands(config) => config.commands.push("echo hello".into()),
@@ -106,7 +119,12 @@ pub fn insert_stage(pipeline: &mut Pipeline, index: usize, base: &str) -> usize 
 
 /// Adds `action` to `stage` with `run_order`, renaming it if the stage already has one with
 /// its name. Returns where it is.
-pub fn add_action(pipeline: &mut Pipeline, stage: usize, mut action: Action, run_order: u32) -> ActionRef {
+pub fn add_action(
+    pipeline: &mut Pipeline,
+    stage: usize,
+    mut action: Action,
+    run_order: u32,
+) -> ActionRef {
     let target = &mut pipeline.stages[stage];
     action.name = unique_name(&action.name, |candidate| stage_has(target, candidate));
     action.run_order = run_order.max(1);
@@ -115,14 +133,26 @@ pub fn add_action(pipeline: &mut Pipeline, stage: usize, mut action: Action, run
 }
 
 /// Moves an action to another stage and run order (or the same stage, another row).
-pub fn move_action(pipeline: &mut Pipeline, from: ActionRef, to_stage: usize, run_order: u32) -> ActionRef {
-    let old_key = layout_key(&pipeline.stages[from.stage].name, &pipeline.stages[from.stage].actions[from.action].name);
+pub fn move_action(
+    pipeline: &mut Pipeline,
+    from: ActionRef,
+    to_stage: usize,
+    run_order: u32,
+) -> ActionRef {
+    let old_key = layout_key(
+        &pipeline.stages[from.stage].name,
+        &pipeline.stages[from.stage].actions[from.action].name,
+    );
     let position = take_position(pipeline, &old_key);
     let action = pipeline.stages[from.stage].actions.remove(from.action);
     let placed = add_action(pipeline, to_stage, action, run_order);
     if let Some(point) = position {
         let key = key_of(pipeline, placed);
-        pipeline.layout.get_or_insert_default().positions.insert(key, point);
+        pipeline
+            .layout
+            .get_or_insert_default()
+            .positions
+            .insert(key, point);
     }
     placed
 }
@@ -139,10 +169,14 @@ pub fn delete_action(pipeline: &mut Pipeline, at: ActionRef) -> Action {
 pub fn duplicate_action(pipeline: &mut Pipeline, at: ActionRef) -> ActionRef {
     let mut copy = pipeline.stages[at.stage].actions[at.action].clone();
     for output in &mut copy.output_artifacts {
-        output.name = unique_name(&output.name, |candidate| artifact_taken(pipeline, candidate));
+        output.name = unique_name(&output.name, |candidate| {
+            artifact_taken(pipeline, candidate)
+        });
     }
     if let Some(namespace) = &copy.namespace {
-        copy.namespace = Some(unique_name(namespace, |candidate| namespace_taken(pipeline, candidate)));
+        copy.namespace = Some(unique_name(namespace, |candidate| {
+            namespace_taken(pipeline, candidate)
+        }));
     }
     let run_order = copy.run_order;
     add_action(pipeline, at.stage, copy, run_order)
@@ -150,7 +184,12 @@ pub fn duplicate_action(pipeline: &mut Pipeline, at: ActionRef) -> ActionRef {
 
 /// Renames a stage; refuses a name another stage has.
 pub fn rename_stage(pipeline: &mut Pipeline, stage: usize, name: &str) -> Result<(), String> {
-    if pipeline.stages.iter().enumerate().any(|(i, s)| i != stage && s.name == name) {
+    if pipeline
+        .stages
+        .iter()
+        .enumerate()
+        .any(|(i, s)| i != stage && s.name == name)
+    {
         return Err(format!("another stage is already named \"{name}\""));
     }
     let old = std::mem::replace(&mut pipeline.stages[stage].name, name.to_string());
@@ -171,15 +210,27 @@ pub fn rename_stage(pipeline: &mut Pipeline, stage: usize, name: &str) -> Result
 /// Renames an action; refuses a name another action of its stage has.
 pub fn rename_action(pipeline: &mut Pipeline, at: ActionRef, name: &str) -> Result<(), String> {
     let stage = &pipeline.stages[at.stage];
-    if stage.actions.iter().enumerate().any(|(i, a)| i != at.action && a.name == name) {
-        return Err(format!("stage \"{}\" already has an action named \"{name}\"", stage.name));
+    if stage
+        .actions
+        .iter()
+        .enumerate()
+        .any(|(i, a)| i != at.action && a.name == name)
+    {
+        return Err(format!(
+            "stage \"{}\" already has an action named \"{name}\"",
+            stage.name
+        ));
     }
     let old_key = key_of(pipeline, at);
     let position = take_position(pipeline, &old_key);
     pipeline.stages[at.stage].actions[at.action].name = name.to_string();
     if let Some(point) = position {
         let key = key_of(pipeline, at);
-        pipeline.layout.get_or_insert_default().positions.insert(key, point);
+        pipeline
+            .layout
+            .get_or_insert_default()
+            .positions
+            .insert(key, point);
     }
     Ok(())
 }
@@ -217,7 +268,13 @@ pub fn connect(pipeline: &mut Pipeline, from: ActionRef, to: ActionRef) -> Resul
     let name = match producer.output_artifacts.first() {
         Some(output) => output.name.clone(),
         None => {
-            let base = format!("{}Output", producer.name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-', ""));
+            let base = format!(
+                "{}Output",
+                producer.name.replace(
+                    |c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-',
+                    ""
+                )
+            );
             let name = unique_name(&base, |candidate| artifact_taken(pipeline, candidate));
             pipeline.stages[from.stage].actions[from.action]
                 .output_artifacts
@@ -245,15 +302,16 @@ fn take_position(pipeline: &mut Pipeline, key: &str) -> Option<super::pipeline::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Category;
     use crate::model::validate;
 
     fn pipeline() -> Pipeline {
         let mut p = Pipeline::new("p");
         insert_stage(&mut p, 0, "Source");
         insert_stage(&mut p, 1, "Build");
-        let source = new_action(&p, 0, ProviderKind::Git);
+        let source = new_action(&p, 0, ProviderKind::Git, Category::Build);
         add_action(&mut p, 0, source, 1);
-        let build = new_action(&p, 1, ProviderKind::Commands);
+        let build = new_action(&p, 1, ProviderKind::Commands, Category::Build);
         add_action(&mut p, 1, build, 1);
         p
     }
@@ -261,8 +319,11 @@ mod tests {
     #[test]
     fn new_actions_get_free_names_and_sources_an_output() {
         let mut p = pipeline();
-        assert_eq!(p.stages[0].actions[0].output_artifacts[0].name, "CheckoutOutput");
-        let another = new_action(&p, 1, ProviderKind::Commands);
+        assert_eq!(
+            p.stages[0].actions[0].output_artifacts[0].name,
+            "CheckoutOutput"
+        );
+        let another = new_action(&p, 1, ProviderKind::Commands, Category::Build);
         assert_eq!(another.name, "Build-2");
         add_action(&mut p, 1, another, 2);
         assert_eq!(p.stages[1].actions[1].run_order, 2);
@@ -273,11 +334,14 @@ mod tests {
         let mut p = pipeline();
         let source = ActionRef::new(0, 0);
         let build = ActionRef::new(1, 0);
-        assert_eq!(connect(&mut p, source, build).as_deref(), Ok("CheckoutOutput"));
+        assert_eq!(
+            connect(&mut p, source, build).as_deref(),
+            Ok("CheckoutOutput")
+        );
         assert_eq!(p.stages[1].actions[0].input_artifacts, ["CheckoutOutput"]);
         let error = connect(&mut p, build, source).unwrap_err();
         assert!(error.contains("does not run before"), "{error}");
-        let test = new_action(&p, 1, ProviderKind::Commands);
+        let test = new_action(&p, 1, ProviderKind::Commands, Category::Build);
         let test = add_action(&mut p, 1, test, 2);
         assert_eq!(connect(&mut p, build, test).as_deref(), Ok("BuildOutput"));
         assert!(validate(&p).is_empty(), "{:?}", validate(&p));
@@ -298,12 +362,21 @@ mod tests {
     fn renames_and_moves_carry_layout_positions() {
         let mut p = pipeline();
         let point = crate::model::Point { x: 1.0, y: 2.0 };
-        p.layout.get_or_insert_default().positions.insert("Build/Build".into(), point);
+        p.layout
+            .get_or_insert_default()
+            .positions
+            .insert("Build/Build".into(), point);
         rename_stage(&mut p, 1, "Compile").unwrap();
-        assert_eq!(p.layout.as_ref().unwrap().positions.get("Compile/Build"), Some(&point));
+        assert_eq!(
+            p.layout.as_ref().unwrap().positions.get("Compile/Build"),
+            Some(&point)
+        );
         let moved = move_action(&mut p, ActionRef::new(1, 0), 0, 3);
         assert_eq!(key_of(&p, moved), "Source/Build");
-        assert_eq!(p.layout.as_ref().unwrap().positions.get("Source/Build"), Some(&point));
+        assert_eq!(
+            p.layout.as_ref().unwrap().positions.get("Source/Build"),
+            Some(&point)
+        );
         assert!(rename_stage(&mut p, 1, "Source").is_err());
     }
 }

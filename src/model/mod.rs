@@ -3,14 +3,17 @@
 
 pub mod action;
 pub mod duration;
+pub mod edit;
 pub mod locate;
 pub mod pipeline;
 pub mod ron_format;
 pub mod ron_io;
 pub mod status;
 pub mod strings;
+pub mod templates;
 pub mod validate;
 pub mod variables;
+pub mod workspace;
 
 pub use action::{
     Action, Category, CommandsConfig, FolderConfig, GitConfig, GitOutputFormat, LocalDeployConfig,

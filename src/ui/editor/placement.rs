@@ -91,7 +91,13 @@ pub fn place(pipeline: &Pipeline) -> Placement {
         let orders = stage.run_orders();
         let widest = orders
             .iter()
-            .map(|order| stage.actions.iter().filter(|a| a.run_order == *order).count())
+            .map(|order| {
+                stage
+                    .actions
+                    .iter()
+                    .filter(|a| a.run_order == *order)
+                    .count()
+            })
             .max()
             .unwrap_or(1)
             .max(1);
@@ -99,7 +105,10 @@ pub fn place(pipeline: &Pipeline) -> Placement {
         let mut rows = Vec::new();
         for (row_index, order) in orders.iter().enumerate() {
             let top = LANE_HEADER + LANE_PAD + row_index as f32 * (CARD_SIZE.y + ROW_GAP);
-            rows.push(Row { run_order: *order, top });
+            rows.push(Row {
+                run_order: *order,
+                top,
+            });
             let members = stage
                 .actions
                 .iter()
@@ -165,7 +174,10 @@ impl Placement {
         let before = self.lanes.get(stage.checked_sub(1)?)?;
         let lane = self.lanes.get(stage)?;
         let y = LANE_HEADER / 2.0;
-        Some((pos2(before.rect.max.x + 6.0, y), pos2(lane.rect.min.x - 6.0, y)))
+        Some((
+            pos2(before.rect.max.x + 6.0, y),
+            pos2(lane.rect.min.x - 6.0, y),
+        ))
     }
 
     /// Where an action dropped at `point` goes.
@@ -216,10 +228,10 @@ mod tests {
         let mut p = Pipeline::new("p");
         insert_stage(&mut p, 0, "Source");
         insert_stage(&mut p, 1, "Test");
-        let a = new_action(&p, 0, ProviderKind::Git);
+        let a = new_action(&p, 0, ProviderKind::Git, crate::model::Category::Build);
         add_action(&mut p, 0, a, 1);
         for order in [1, 1, 2] {
-            let action = new_action(&p, 1, ProviderKind::Commands);
+            let action = new_action(&p, 1, ProviderKind::Commands, crate::model::Category::Build);
             add_action(&mut p, 1, action, order);
         }
         p
@@ -233,7 +245,10 @@ mod tests {
         assert!(card(1, 1).left() > card(1, 0).right());
         assert!(card(1, 2).top() > card(1, 0).bottom());
         let lanes = &placement.lanes;
-        assert!(lanes[1].rect.width() > lanes[0].rect.width(), "the wider row widens its lane");
+        assert!(
+            lanes[1].rect.width() > lanes[0].rect.width(),
+            "the wider row widens its lane"
+        );
         assert_eq!(lanes[0].rect.height(), lanes[1].rect.height());
     }
 
@@ -245,15 +260,24 @@ mod tests {
         let row_one = lanes[1].rows[0].top + 10.0;
         assert_eq!(
             placement.drop_target(pos2(second.center().x, row_one)),
-            DropTarget::Stage { stage: 1, run_order: 1 }
+            DropTarget::Stage {
+                stage: 1,
+                run_order: 1
+            }
         );
         let below = lanes[1].rows[1].top + CARD_SIZE.y + ROW_GAP;
         assert_eq!(
             placement.drop_target(pos2(second.center().x, below)),
-            DropTarget::Stage { stage: 1, run_order: 3 }
+            DropTarget::Stage {
+                stage: 1,
+                run_order: 3
+            }
         );
         let gap = (lanes[0].rect.max.x + second.min.x) / 2.0;
-        assert_eq!(placement.drop_target(pos2(gap, 100.0)), DropTarget::NewStage { index: 1 });
+        assert_eq!(
+            placement.drop_target(pos2(gap, 100.0)),
+            DropTarget::NewStage { index: 1 }
+        );
         assert_eq!(
             placement.drop_target(pos2(second.max.x + 30.0, 100.0)),
             DropTarget::NewStage { index: 2 }

@@ -1,0 +1,136 @@
+//! The pipeline files of a workspace folder: listing, creating, renaming, duplicating and
+//! deleting them.
+
+use std::path::{Path, PathBuf};
+
+use super::edit::unique_name;
+use super::ron_io::{self, LoadError, PIPELINE_SUFFIX, SaveError, is_pipeline_file};
+use super::templates::Template;
+
+/// Why a file operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The file could not be written.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+    /// The OS refused.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The new name cannot be used.
+    #[error("{0}")]
+    Name(String),
+}
+
+/// The pipeline files in `root`, sorted by name.
+pub fn pipeline_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| is_pipeline_file(path) && path.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The pipeline name a file stands for: its name without `.pipeline.ron`.
+pub fn stem(path: &Path) -> String {
+    path.file_name()
+        .map(|name| {
+            name.to_string_lossy()
+                .trim_end_matches(PIPELINE_SUFFIX)
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn path_for(root: &Path, name: &str) -> PathBuf {
+    root.join(format!("{name}{PIPELINE_SUFFIX}"))
+}
+
+fn free_name(root: &Path, base: &str) -> String {
+    unique_name(base, |candidate| path_for(root, candidate).exists())
+}
+
+/// Creates a new pipeline file from a template; returns its path.
+pub fn create(root: &Path, template: Template) -> Result<PathBuf, FileError> {
+    let name = free_name(root, "pipeline");
+    let path = path_for(root, &name);
+    ron_io::save(&path, &template.create(&name))?;
+    Ok(path)
+}
+
+/// Renames a pipeline: its file and the name inside it. Returns the new path.
+pub fn rename(path: &Path, new_name: &str) -> Result<PathBuf, FileError> {
+    super::validate::check_entity_name("pipeline", new_name).map_err(FileError::Name)?;
+    let root = path.parent().unwrap_or(Path::new("."));
+    let target = path_for(root, new_name);
+    if target != path && target.exists() {
+        return Err(FileError::Name(format!(
+            "{} already exists: choose another name",
+            target.display()
+        )));
+    }
+    let mut pipeline = ron_io::load(path)?.pipeline;
+    pipeline.name = new_name.to_string();
+    ron_io::save(&target, &pipeline)?;
+    if target != path {
+        std::fs::remove_file(path).map_err(|source| FileError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(target)
+}
+
+/// Copies a pipeline to a new file with a free name; returns the new path.
+pub fn duplicate(path: &Path) -> Result<PathBuf, FileError> {
+    let root = path.parent().unwrap_or(Path::new("."));
+    let name = free_name(root, &format!("{}-copy", stem(path)));
+    let mut pipeline = ron_io::load(path)?.pipeline;
+    pipeline.name = name.clone();
+    let target = path_for(root, &name);
+    ron_io::save(&target, &pipeline)?;
+    Ok(target)
+}
+
+/// Deletes a pipeline file.
+pub fn delete(path: &Path) -> Result<(), FileError> {
+    std::fs::remove_file(path).map_err(|source| FileError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_rename_duplicate_and_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = create(dir.path(), Template::Classic).unwrap();
+        let second = create(dir.path(), Template::Empty).unwrap();
+        assert_eq!([stem(&first), stem(&second)], ["pipeline", "pipeline-2"]);
+        let renamed = rename(&first, "shop").unwrap();
+        assert_eq!(ron_io::load(&renamed).unwrap().pipeline.name, "shop");
+        assert!(!first.exists());
+        assert!(rename(&second, "shop").is_err(), "names must stay unique");
+        assert!(rename(&second, "bad name").is_err());
+        let copy = duplicate(&renamed).unwrap();
+        assert_eq!(stem(&copy), "shop-copy");
+        delete(&copy).unwrap();
+        assert_eq!(pipeline_files(dir.path()), vec![second, renamed]);
+    }
+}

@@ -1,0 +1,666 @@
+//! The inspector: a typed form for the selected pipeline, stage or action. It edits a copy
+//! and reports the changed copy; the editor turns that into one undoable edit.
+
+use egui::{ComboBox, DragValue, Ui};
+
+use super::canvas::{Selection, runs_before};
+use super::form::Form;
+use crate::model::edit::ActionRef;
+use crate::model::{
+    Action, Category, ExecutionMode, GitOutputFormat, OutputArtifact, Pipeline, PipelineVariable,
+    Problem, Provider, SecretSource,
+};
+use crate::ui::theme;
+
+/// A folder field the person asked to pick with a dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderField {
+    /// A Git source's repository.
+    GitRepository(ActionRef),
+    /// A Folder source's path.
+    FolderPath(ActionRef),
+    /// A LocalDeploy target.
+    DeployTarget(ActionRef),
+}
+
+/// What the inspector changed or asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InspectorAction {
+    /// New pipeline-level settings.
+    Pipeline {
+        /// The name.
+        name: String,
+        /// The execution mode.
+        mode: ExecutionMode,
+        /// The variables.
+        variables: Vec<PipelineVariable>,
+    },
+    /// A stage's new name.
+    RenameStage(usize, String),
+    /// An action's new content.
+    Action(ActionRef, Box<Action>),
+    /// Open a folder dialog for a field.
+    PickFolder(FolderField),
+    /// Move a stage left (-1) or right (+1).
+    ShiftStage(usize, isize),
+    /// Remove a stage (after asking).
+    RemoveStage(usize),
+    /// Add a stage after this one.
+    AddStageAfter(usize),
+}
+
+/// Draws the inspector for `selection`.
+pub fn show(
+    ui: &mut Ui,
+    pipeline: &Pipeline,
+    problems: &[Problem],
+    selection: Selection,
+) -> Vec<InspectorAction> {
+    let mut actions = Vec::new();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| match selection {
+            Selection::Pipeline => pipeline_form(ui, pipeline, problems, &mut actions),
+            Selection::Stage(stage) if stage < pipeline.stages.len() => {
+                stage_form(ui, pipeline, problems, stage, &mut actions)
+            }
+            Selection::Action(at)
+                if at.stage < pipeline.stages.len()
+                    && at.action < pipeline.stages[at.stage].actions.len() =>
+            {
+                action_form(ui, pipeline, problems, at, &mut actions)
+            }
+            _ => {
+                ui.label("Nothing selected.");
+            }
+        });
+    actions
+}
+
+fn heading(ui: &mut Ui, icon: &str, title: &str, subtitle: &str) {
+    ui.horizontal(|ui| {
+        ui.heading(format!("{icon} {title}"));
+    });
+    ui.label(egui::RichText::new(subtitle).color(theme::TEXT_WEAK));
+    ui.separator();
+}
+
+fn pipeline_form(
+    ui: &mut Ui,
+    pipeline: &Pipeline,
+    problems: &[Problem],
+    actions: &mut Vec<InspectorAction>,
+) {
+    heading(ui, "🗂", "Pipeline", "Settings of the whole pipeline");
+    let form = Form::new(problems, "");
+    let (mut name, mut mode, mut variables) = (
+        pipeline.name.clone(),
+        pipeline.execution_mode,
+        pipeline.variables.clone(),
+    );
+    form.text(ui, "Pipeline name", &mut name, "name", "my-pipeline");
+    ui.add_space(4.0);
+    let caption = ui.label("Execution mode");
+    ComboBox::from_id_salt("execution-mode")
+        .selected_text(mode.as_str())
+        .show_ui(ui, |ui| {
+            for option in ExecutionMode::ALL {
+                ui.selectable_value(&mut mode, option, option.as_str());
+            }
+        })
+        .response
+        .labelled_by(caption.id);
+    ui.label(
+        egui::RichText::new(match mode {
+            ExecutionMode::Superseded => {
+                "One execution per stage; a newer one replaces the one waiting in front of a stage."
+            }
+            ExecutionMode::Queued => "One execution per stage; waiting executions queue in order.",
+            ExecutionMode::Parallel => "Executions run independently of each other.",
+        })
+        .small()
+        .color(theme::TEXT_WEAK),
+    );
+    ui.add_space(8.0);
+    ui.label(egui::RichText::new("Variables").strong());
+    let mut remove = None;
+    for (index, variable) in variables.iter_mut().enumerate() {
+        ui.group(|ui| {
+            form.text(
+                ui,
+                &format!("Variable {} name", index + 1),
+                &mut variable.name,
+                &format!("variables[{index}].name"),
+                "name",
+            );
+            form.optional(
+                ui,
+                "Default",
+                &mut variable.default,
+                &format!("variables[{index}].default"),
+                "value used when a run does not set it",
+                false,
+            );
+            form.optional(
+                ui,
+                "Description",
+                &mut variable.description,
+                &format!("variables[{index}].description"),
+                "shown in the Run dialog",
+                false,
+            );
+            if ui.small_button("✖ Remove variable").clicked() {
+                remove = Some(index);
+            }
+        });
+    }
+    if let Some(index) = remove {
+        variables.remove(index);
+    }
+    if ui.small_button("➕ Add pipeline variable").clicked() {
+        variables.push(PipelineVariable {
+            name: format!("variable{}", variables.len() + 1),
+            default: Some(String::new()),
+            description: None,
+        });
+    }
+    form.errors(ui, "stages");
+    if name != pipeline.name || mode != pipeline.execution_mode || variables != pipeline.variables {
+        actions.push(InspectorAction::Pipeline {
+            name,
+            mode,
+            variables,
+        });
+    }
+}
+
+fn stage_form(
+    ui: &mut Ui,
+    pipeline: &Pipeline,
+    problems: &[Problem],
+    index: usize,
+    actions: &mut Vec<InspectorAction>,
+) {
+    let stage = &pipeline.stages[index];
+    heading(
+        ui,
+        "▭",
+        &stage.name,
+        &format!("Stage {} of {}", index + 1, pipeline.stages.len()),
+    );
+    let form = Form::new(problems, format!("stages[{index}]"));
+    let mut name = stage.name.clone();
+    form.text(ui, "Stage name", &mut name, "name", "Build");
+    if name != stage.name {
+        actions.push(InspectorAction::RenameStage(index, name));
+    }
+    form.errors(ui, "actions");
+    ui.add_space(6.0);
+    ui.label(format!(
+        "{} action(s). Add one by dragging from the palette, or click a palette item.",
+        stage.actions.len()
+    ));
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(index > 0, egui::Button::new("⬅ Move stage left"))
+            .clicked()
+        {
+            actions.push(InspectorAction::ShiftStage(index, -1));
+        }
+        if ui
+            .add_enabled(
+                index + 1 < pipeline.stages.len(),
+                egui::Button::new("Move stage right ➡"),
+            )
+            .clicked()
+        {
+            actions.push(InspectorAction::ShiftStage(index, 1));
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui.button("➕ Add stage after").clicked() {
+            actions.push(InspectorAction::AddStageAfter(index));
+        }
+        if ui.button("🗑 Remove stage…").clicked() {
+            actions.push(InspectorAction::RemoveStage(index));
+        }
+    });
+}
+
+fn folder_row(
+    ui: &mut Ui,
+    form: &Form,
+    label: &str,
+    value: &mut String,
+    field: &str,
+    pick: FolderField,
+    actions: &mut Vec<InspectorAction>,
+) {
+    ui.horizontal(|ui| {
+        let caption = ui.label(label);
+        ui.add(egui::TextEdit::singleline(value).desired_width(ui.available_width() - 36.0))
+            .labelled_by(caption.id);
+        if ui
+            .button("📁")
+            .on_hover_text(format!("Choose the {} folder", label.to_lowercase()))
+            .clicked()
+        {
+            actions.push(InspectorAction::PickFolder(pick));
+        }
+    });
+    form.errors(ui, field);
+}
+
+fn action_form(
+    ui: &mut Ui,
+    pipeline: &Pipeline,
+    problems: &[Problem],
+    at: ActionRef,
+    actions: &mut Vec<InspectorAction>,
+) {
+    let original = &pipeline.stages[at.stage].actions[at.action];
+    let mut action = original.clone();
+    let kind = action.provider.kind();
+    heading(
+        ui,
+        theme::category_icon(action.category),
+        &action.name,
+        &format!(
+            "{} action in stage {}",
+            kind.as_str(),
+            pipeline.stages[at.stage].name
+        ),
+    );
+    let form = Form::new(
+        problems,
+        format!("stages[{}].actions[{}]", at.stage, at.action),
+    );
+    form.text(ui, "Action name", &mut action.name, "name", "Build");
+    ui.horizontal(|ui| {
+        let caption = ui.label("Category");
+        ComboBox::from_id_salt("action-category")
+            .selected_text(action.category.as_str())
+            .show_ui(ui, |ui| {
+                for category in kind.categories() {
+                    ui.selectable_value(&mut action.category, *category, category.as_str());
+                }
+            })
+            .response
+            .labelled_by(caption.id);
+        let caption = ui.label("Run order");
+        ui.add(DragValue::new(&mut action.run_order).range(1..=999))
+            .labelled_by(caption.id);
+    });
+    form.errors(ui, "category");
+    form.errors(ui, "run_order");
+    ui.separator();
+    provider_form(ui, &form, &mut action, at, actions);
+    ui.separator();
+    artifacts_form(ui, &form, pipeline, at, &mut action);
+    ui.separator();
+    let mut namespace = action.namespace.clone();
+    form.optional(
+        ui,
+        "Namespace",
+        &mut namespace,
+        "namespace",
+        "lets later actions read #{Namespace.Key}",
+        false,
+    );
+    action.namespace = namespace;
+    if !matches!(action.provider, Provider::Manual(_)) {
+        form.duration(
+            ui,
+            "Timeout",
+            &mut action.timeout,
+            "timeout",
+            "1h (default)",
+        );
+    }
+    form.map(ui, "Environment", &mut action.env, "env");
+    secrets_form(ui, &form, &mut action);
+    if action != *original {
+        actions.push(InspectorAction::Action(at, Box::new(action)));
+    }
+}
+
+fn provider_form(
+    ui: &mut Ui,
+    form: &Form,
+    action: &mut Action,
+    at: ActionRef,
+    actions: &mut Vec<InspectorAction>,
+) {
+    match &mut action.provider {
+        Provider::Git(config) => {
+            folder_row(
+                ui,
+                form,
+                "Repository",
+                &mut config.repository,
+                "provider.repository",
+                FolderField::GitRepository(at),
+                actions,
+            );
+            form.optional(
+                ui,
+                "Branch",
+                &mut config.branch,
+                "provider.branch",
+                "the repository's default branch",
+                false,
+            );
+            form.optional(
+                ui,
+                "Commit",
+                &mut config.commit,
+                "provider.commit",
+                "the branch head",
+                false,
+            );
+            let mut full = config.output_format == GitOutputFormat::FullClone;
+            ui.checkbox(&mut full, "Full clone with .git");
+            config.output_format = if full {
+                GitOutputFormat::FullClone
+            } else {
+                GitOutputFormat::Files
+            };
+        }
+        Provider::Folder(config) => {
+            folder_row(
+                ui,
+                form,
+                "Folder or .zip",
+                &mut config.path,
+                "provider.path",
+                FolderField::FolderPath(at),
+                actions,
+            );
+            form.list(
+                ui,
+                "Exclude",
+                "Exclude glob",
+                &mut config.exclude,
+                "provider.exclude",
+                "**/*.tmp",
+            );
+        }
+        Provider::Commands(config) => {
+            form.list(
+                ui,
+                "Commands",
+                "Command",
+                &mut config.commands,
+                "provider.commands",
+                "make test",
+            );
+            form.list(
+                ui,
+                "Finally",
+                "Finally command",
+                &mut config.finally,
+                "provider.finally",
+                "always runs",
+            );
+            form.list(
+                ui,
+                "Exported variables",
+                "Exported variable",
+                &mut config.exported_variables,
+                "provider.exported_variables",
+                "VERSION",
+            );
+            form.list(
+                ui,
+                "Test reports",
+                "Report glob",
+                &mut config.reports,
+                "provider.reports",
+                "reports/*.xml",
+            );
+        }
+        Provider::Manual(config) => {
+            form.optional(
+                ui,
+                "Message",
+                &mut config.custom_message,
+                "provider.custom_message",
+                "shown to the approver",
+                true,
+            );
+            form.optional(
+                ui,
+                "Review link",
+                &mut config.review_url,
+                "provider.review_url",
+                "https://…",
+                false,
+            );
+            form.duration(
+                ui,
+                "Approval timeout",
+                &mut config.timeout,
+                "provider.timeout",
+                "7d (default)",
+            );
+        }
+        Provider::LocalDeploy(config) => {
+            folder_row(
+                ui,
+                form,
+                "Target folder",
+                &mut config.target,
+                "provider.target",
+                FolderField::DeployTarget(at),
+                actions,
+            );
+            ui.horizontal(|ui| {
+                let caption = ui.label("Releases to keep");
+                let mut keep = config.keep_releases.unwrap_or(5);
+                ui.add(DragValue::new(&mut keep).range(1..=100))
+                    .labelled_by(caption.id);
+                config.keep_releases = (keep != 5).then_some(keep);
+            });
+            form.errors(ui, "provider.keep_releases");
+            form.list(
+                ui,
+                "Before the switch",
+                "Before command",
+                &mut config.before,
+                "provider.before",
+                "test -f index.html",
+            );
+            form.list(
+                ui,
+                "After the switch (health check)",
+                "After command",
+                &mut config.after,
+                "provider.after",
+                "curl -f localhost:8080",
+            );
+        }
+        Provider::Script(config) => {
+            form.text(
+                ui,
+                "Program",
+                &mut config.program,
+                "provider.program",
+                "./check.sh",
+            );
+            form.list(
+                ui,
+                "Arguments",
+                "Argument",
+                &mut config.arguments,
+                "provider.arguments",
+                "--fast",
+            );
+            form.optional(
+                ui,
+                "User parameters",
+                &mut config.user_parameters,
+                "provider.user_parameters",
+                "free text, e.g. JSON",
+                true,
+            );
+            form.duration(
+                ui,
+                "Continuation delay",
+                &mut config.continuation_delay,
+                "provider.continuation_delay",
+                "1s (default)",
+            );
+        }
+    }
+}
+
+fn artifacts_form(
+    ui: &mut Ui,
+    form: &Form,
+    pipeline: &Pipeline,
+    at: ActionRef,
+    action: &mut Action,
+) {
+    ui.label(egui::RichText::new("Input artifacts").strong());
+    let mut available: Vec<String> = Vec::new();
+    for (s, stage) in pipeline.stages.iter().enumerate() {
+        for (a, other) in stage.actions.iter().enumerate() {
+            let producer = ActionRef::new(s, a);
+            if producer != at && runs_before(pipeline, producer, at) {
+                available.extend(other.output_artifacts.iter().map(|o| o.name.clone()));
+            }
+        }
+    }
+    for name in action
+        .input_artifacts
+        .iter()
+        .filter(|n| !available.contains(n))
+        .cloned()
+        .collect::<Vec<_>>()
+    {
+        available.push(name);
+    }
+    if available.is_empty() {
+        ui.label(egui::RichText::new("No earlier action produces an artifact. Wire one by dragging from a card's ● port.").small().color(theme::TEXT_WEAK));
+    }
+    for name in available {
+        let mut used = action.input_artifacts.contains(&name);
+        if ui.checkbox(&mut used, format!("Input {name}")).changed() {
+            if used {
+                action.input_artifacts.push(name.clone());
+            } else {
+                action.input_artifacts.retain(|n| *n != name);
+            }
+        }
+    }
+    form.errors(ui, "input_artifacts");
+    ui.label(egui::RichText::new("Output artifacts").strong());
+    let collects = matches!(action.provider, Provider::Commands(_));
+    let mut remove = None;
+    for (index, output) in action.output_artifacts.iter_mut().enumerate() {
+        ui.group(|ui| {
+            form.text(
+                ui,
+                &format!("Output {} name", index + 1),
+                &mut output.name,
+                &format!("output_artifacts[{index}].name"),
+                "BuildOutput",
+            );
+            if collects {
+                form.list(
+                    ui,
+                    "Files",
+                    "File glob",
+                    &mut output.files,
+                    &format!("output_artifacts[{index}].files"),
+                    "**/* (everything)",
+                );
+                let mut base = output.base_directory.clone();
+                form.optional(
+                    ui,
+                    "Base directory",
+                    &mut base,
+                    &format!("output_artifacts[{index}].base_directory"),
+                    "the working directory",
+                    false,
+                );
+                output.base_directory = base;
+            }
+            if ui.small_button("✖ Remove output").clicked() {
+                remove = Some(index);
+            }
+        });
+    }
+    if let Some(index) = remove {
+        action.output_artifacts.remove(index);
+    }
+    if action.category != Category::Approval && ui.small_button("➕ Add output artifact").clicked()
+    {
+        let name = format!(
+            "{}Output",
+            action
+                .name
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+        );
+        action.output_artifacts.push(OutputArtifact::named(name));
+    }
+    form.errors(ui, "output_artifacts");
+}
+
+fn secrets_form(ui: &mut Ui, form: &Form, action: &mut Action) {
+    ui.label(egui::RichText::new("Secrets").strong())
+        .on_hover_text("Environment variables whose values are never written to logs");
+    let mut entries: Vec<(String, SecretSource)> = action
+        .secrets
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut remove = None;
+    for (index, (name, source)) in entries.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            let caption = ui.label(format!("Secret {}", index + 1));
+            ui.add(egui::TextEdit::singleline(name).desired_width(100.0))
+                .labelled_by(caption.id);
+            let (kind, value) = match source {
+                SecretSource::Env(v) => ("from env", v),
+                SecretSource::File(v) => ("from file", v),
+                SecretSource::Value(v) => ("value", v),
+            };
+            let mut chosen = kind;
+            ComboBox::from_id_salt(("secret-kind", index))
+                .selected_text(kind)
+                .width(80.0)
+                .show_ui(ui, |ui| {
+                    for option in ["from env", "from file", "value"] {
+                        ui.selectable_value(&mut chosen, option, option);
+                    }
+                });
+            let mut text = value.clone();
+            ui.add(
+                egui::TextEdit::singleline(&mut text)
+                    .desired_width(ui.available_width() - 30.0)
+                    .password(chosen == "value"),
+            );
+            *source = match chosen {
+                "from env" => SecretSource::Env(text),
+                "from file" => SecretSource::File(text),
+                _ => SecretSource::Value(text),
+            };
+            if ui.small_button("✖").clicked() {
+                remove = Some(index);
+            }
+        });
+        form.errors(ui, &format!("secrets.{name}"));
+    }
+    if let Some(index) = remove {
+        entries.remove(index);
+    }
+    if ui.small_button("➕ Add secret").clicked() {
+        entries.push((
+            format!("SECRET_{}", entries.len() + 1),
+            SecretSource::Env(String::new()),
+        ));
+    }
+    action.secrets = entries.into_iter().collect();
+}

@@ -27,6 +27,11 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Open the app on a workspace folder or a pipeline file.
+    Open {
+        /// A folder, or a `*.pipeline.ron` file.
+        path: PathBuf,
+    },
     /// Run a pipeline once, printing each state change; exit 0 if it succeeded.
     Run(run::RunArgs),
     /// List a workspace's executions, newest first.
@@ -45,11 +50,19 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            println!();
-            EXIT_OK
+        None => gui(None, None)?,
+        Some(Command::Open { path }) => {
+            if path.is_dir() {
+                gui(Some(path), None)?
+            } else if path.is_file() {
+                gui(None, Some(path))?
+            } else {
+                eprintln!(
+                    "pipewright: {} is neither a folder nor a file",
+                    path.display()
+                );
+                EXIT_BAD_INPUT
+            }
         }
         Some(Command::Validate { files }) => validate::run(&files),
         Some(Command::Run(args)) => run::run(args)?,
@@ -57,4 +70,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Logs(args)) => history::logs(args)?,
     };
     Ok(ExitCode::from(code))
+}
+
+fn gui(workspace: Option<PathBuf>, file: Option<PathBuf>) -> anyhow::Result<u8> {
+    crate::ui::run(workspace, file)
+        .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))?;
+    Ok(EXIT_OK)
 }

@@ -21,5 +21,7 @@ pub use action::{
 };
 pub use duration::Duration;
 pub use locate::{Position, Positions};
-pub use pipeline::{ExecutionMode, Layout, Pipeline, PipelineVariable, Point, Stage, View};
+pub use pipeline::{
+    ExecutionMode, Layout, Pipeline, PipelineVariable, Point, Stage, View, layout_key,
+};
 pub use validate::{Problem, validate, validate_located};

@@ -67,3 +67,20 @@ pub fn one_line(
     job.wrap = TextWrapping::truncate_at_width(width.max(1.0));
     painter.layout_job(job)
 }
+
+/// Sets Pipewright's look: dark, with a little more room than egui's defaults.
+pub fn install(ctx: &egui::Context) {
+    // Arrows, bullets and triangles are in Hack but not in the proportional fonts.
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.push("Hack".into());
+    }
+    ctx.set_fonts(fonts);
+    ctx.set_visuals(egui::Visuals::dark());
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(8.0, 4.0);
+        style.visuals.selection.bg_fill = ACCENT.gamma_multiply(0.55);
+        style.visuals.hyperlink_color = ACCENT;
+    });
+}

@@ -89,7 +89,7 @@ pub fn arrow_shapes(
             Stroke::NONE,
         ),
     ];
-    if let Some(label) = label.filter(|_| zoom >= 0.5) {
+    if let Some(label) = label.filter(|_| zoom >= 0.7) {
         let middle =
             CubicBezierShape::from_points_stroke(points, false, Color32::TRANSPARENT, stroke)
                 .sample(0.5);

@@ -271,7 +271,7 @@ impl Canvas {
         if !bounds.is_positive() || !self.rect.is_positive() {
             return;
         }
-        let margin = 32.0;
+        let margin = 20.0;
         let room = (self.rect.size() - Vec2::splat(2.0 * margin)).max(Vec2::splat(1.0));
         self.zoom = (room.x / bounds.width())
             .min(room.y / bounds.height())
@@ -577,6 +577,16 @@ impl Canvas {
         }
     }
 
+    /// The card whose output port is under `point` (a little outside the card counts).
+    fn port_at(&self, point: Pos2) -> Option<ActionRef> {
+        let reach = PORT_RADIUS * 2.0 / self.zoom.max(0.5);
+        self.placement
+            .cards
+            .iter()
+            .find(|card| card.rect.right_center().distance(point) <= reach)
+            .map(|card| card.at)
+    }
+
     fn port(&self, at: ActionRef) -> Option<Pos2> {
         self.placement.card(at).map(|card| card.rect.right_center())
     }
@@ -606,22 +616,16 @@ impl Canvas {
                 .map(|p| self.to_canvas(p));
             self.refusal = None;
             self.gesture = match origin {
-                Some(point) => match self.placement.card_at(point) {
-                    Some(at)
-                        if self
-                            .port(at)
-                            .is_some_and(|port| port.distance(point) <= PORT_RADIUS * 2.0) =>
-                    {
-                        Gesture::Wiring { from: at }
-                    }
-                    Some(at) => {
+                Some(point) => match (self.port_at(point), self.placement.card_at(point)) {
+                    (Some(from), _) => Gesture::Wiring { from },
+                    (None, Some(at)) => {
                         let min = self.placement.card(at).map_or(point, |card| card.rect.min);
                         Gesture::MovingCard {
                             at,
                             grab: point - min,
                         }
                     }
-                    None => Gesture::Panning,
+                    (None, None) => Gesture::Panning,
                 },
                 None => Gesture::Panning,
             };

@@ -163,12 +163,12 @@ pub fn card_shapes(
     if zoom < 0.35 {
         return shapes;
     }
-    let pad = 12.0 * zoom;
+    let pad = 11.0 * zoom;
     let left = rect.min.x + pad;
     let width = rect.width() - 2.0 * pad;
-    let title = FontId::proportional((15.0 * zoom).round());
-    let small = FontId::proportional((12.0 * zoom).round());
-    let mono = FontId::monospace((11.5 * zoom).round());
+    let title = FontId::proportional((16.0 * zoom).round());
+    let small = FontId::proportional((12.5 * zoom).round());
+    let mono = FontId::monospace((12.0 * zoom).round());
     let icon = painter.layout_no_wrap(
         theme::category_icon(view.category).into(),
         title.clone(),

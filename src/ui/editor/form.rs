@@ -163,34 +163,36 @@ impl<'a> Form<'a> {
         for (index, value) in items.iter_mut().enumerate() {
             ui.horizontal(|ui| {
                 let caption = ui.label(format!("{item} {}", index + 1));
-                ui.add(
-                    TextEdit::singleline(value)
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui
+                        .small_button("✖")
+                        .on_hover_text(format!("Remove {item} {}", index + 1))
+                        .clicked()
+                    {
+                        remove = Some(index);
+                    }
+                    let down = egui::Button::new("⬇").small();
+                    if ui
+                        .add_enabled(index + 1 < count, down)
+                        .on_hover_text("Move down")
+                        .clicked()
+                    {
+                        swap = Some((index, index + 1));
+                    }
+                    let up = egui::Button::new("⬆").small();
+                    if ui
+                        .add_enabled(index > 0, up)
+                        .on_hover_text("Move up")
+                        .clicked()
+                    {
+                        swap = Some((index - 1, index));
+                    }
+                    let edit = TextEdit::singleline(value)
                         .hint_text(hint)
-                        .desired_width(ui.available_width() - 78.0)
-                        .code_editor(),
-                )
-                .labelled_by(caption.id);
-                if ui
-                    .add_enabled(index > 0, egui::Button::new("⬆").small())
-                    .on_hover_text("Move up")
-                    .clicked()
-                {
-                    swap = Some((index - 1, index));
-                }
-                if ui
-                    .add_enabled(index + 1 < count, egui::Button::new("⬇").small())
-                    .on_hover_text("Move down")
-                    .clicked()
-                {
-                    swap = Some((index, index + 1));
-                }
-                if ui
-                    .small_button("✖")
-                    .on_hover_text(format!("Remove {item} {}", index + 1))
-                    .clicked()
-                {
-                    remove = Some(index);
-                }
+                        .desired_width(f32::INFINITY)
+                        .code_editor();
+                    ui.add(edit).labelled_by(caption.id);
+                });
             });
             self.errors(ui, &format!("{field}[{index}]"));
         }
@@ -229,14 +231,16 @@ impl<'a> Form<'a> {
         for (index, (key, value)) in entries.iter_mut().enumerate() {
             ui.horizontal(|ui| {
                 let name = ui.label(format!("{label} name {}", index + 1));
-                ui.add(TextEdit::singleline(key).desired_width(110.0))
+                ui.add(TextEdit::singleline(key).desired_width(100.0))
                     .labelled_by(name.id);
                 let val = ui.label("=");
-                ui.add(TextEdit::singleline(value).desired_width(ui.available_width() - 30.0))
-                    .labelled_by(val.id);
-                if ui.small_button("✖").on_hover_text("Remove").clicked() {
-                    remove = Some(index);
-                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.small_button("✖").on_hover_text("Remove").clicked() {
+                        remove = Some(index);
+                    }
+                    ui.add(TextEdit::singleline(value).desired_width(f32::INFINITY))
+                        .labelled_by(val.id);
+                });
             });
             self.errors(ui, &format!("{field}.{key}"));
         }

@@ -91,7 +91,7 @@ fn pipeline_form(
     problems: &[Problem],
     actions: &mut Vec<InspectorAction>,
 ) {
-    heading(ui, "🗂", "Pipeline", "Settings of the whole pipeline");
+    heading(ui, "📋", "Pipeline", "Settings of the whole pipeline");
     let form = Form::new(problems, "");
     let (mut name, mut mode, mut variables) = (
         pipeline.name.clone(),
@@ -239,15 +239,14 @@ fn folder_row(
 ) {
     ui.horizontal(|ui| {
         let caption = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).desired_width(ui.available_width() - 36.0))
-            .labelled_by(caption.id);
-        if ui
-            .button("📁")
-            .on_hover_text(format!("Choose the {} folder", label.to_lowercase()))
-            .clicked()
-        {
-            actions.push(InspectorAction::PickFolder(pick));
-        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let hint = format!("Choose the {} folder", label.to_lowercase());
+            if ui.button("📁").on_hover_text(hint).clicked() {
+                actions.push(InspectorAction::PickFolder(pick));
+            }
+            ui.add(egui::TextEdit::singleline(value).desired_width(f32::INFINITY))
+                .labelled_by(caption.id);
+        });
     });
     form.errors(ui, field);
 }
@@ -637,19 +636,20 @@ fn secrets_form(ui: &mut Ui, form: &Form, action: &mut Action) {
                     }
                 });
             let mut text = value.clone();
-            ui.add(
-                egui::TextEdit::singleline(&mut text)
-                    .desired_width(ui.available_width() - 30.0)
-                    .password(chosen == "value"),
-            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.small_button("✖").clicked() {
+                    remove = Some(index);
+                }
+                let edit = egui::TextEdit::singleline(&mut text)
+                    .desired_width(f32::INFINITY)
+                    .password(chosen == "value");
+                ui.add(edit);
+            });
             *source = match chosen {
                 "from env" => SecretSource::Env(text),
                 "from file" => SecretSource::File(text),
                 _ => SecretSource::Value(text),
             };
-            if ui.small_button("✖").clicked() {
-                remove = Some(index);
-            }
         });
         form.errors(ui, &format!("secrets.{name}"));
     }

@@ -10,3 +10,5 @@ pub mod inspector;
 pub mod outline;
 pub mod palette;
 pub mod placement;
+pub mod problems;
+pub mod state;

@@ -112,11 +112,15 @@ pub fn show(ui: &mut Ui, pipeline: &Pipeline, selection: Selection) -> Vec<Outli
             let selected = selection == Selection::Action(at);
             ui.horizontal(|ui| {
                 ui.add_space(14.0);
+                let order = if action.run_order > 1 {
+                    format!("   (order {})", action.run_order)
+                } else {
+                    String::new()
+                };
                 let text = egui::RichText::new(format!(
-                    "{} {}  ·{}",
+                    "{} {}{order}",
                     theme::category_icon(action.category),
-                    action.name,
-                    action.run_order
+                    action.name
                 ));
                 let response = row(
                     ui,

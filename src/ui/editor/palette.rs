@@ -9,19 +9,24 @@ use crate::ui::theme;
 
 /// Every palette entry, in pipeline order, with its label.
 pub const ITEMS: [(ProviderKind, Category, &str); 7] = [
-    (ProviderKind::Git, Category::Source, "Git source"),
-    (ProviderKind::Folder, Category::Source, "Folder source"),
-    (ProviderKind::Commands, Category::Build, "Build commands"),
-    (ProviderKind::Commands, Category::Test, "Test commands"),
-    (ProviderKind::Manual, Category::Approval, "Manual approval"),
-    (ProviderKind::LocalDeploy, Category::Deploy, "Local deploy"),
-    (ProviderKind::Script, Category::Invoke, "Script invoke"),
+    (ProviderKind::Git, Category::Source, "Git"),
+    (ProviderKind::Folder, Category::Source, "Folder"),
+    (ProviderKind::Commands, Category::Build, "Build"),
+    (ProviderKind::Commands, Category::Test, "Test"),
+    (ProviderKind::Manual, Category::Approval, "Approval"),
+    (ProviderKind::LocalDeploy, Category::Deploy, "Deploy"),
+    (ProviderKind::Script, Category::Invoke, "Invoke"),
 ];
+
+/// The accessible name of a palette chip, e.g. "Add Build".
+pub fn palette_label(label: &str) -> String {
+    format!("Add {label}")
+}
 
 /// Draws the palette; returns an item that was clicked.
 pub fn show(ui: &mut Ui) -> Option<PaletteItem> {
     let mut clicked = None;
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         ui.label(egui::RichText::new("Palette").color(theme::TEXT_WEAK))
             .on_hover_text("Drag onto a stage lane (or between lanes for a new stage), or click to add to the selected stage");
         for (kind, category, label) in ITEMS {
@@ -30,7 +35,8 @@ pub fn show(ui: &mut Ui) -> Option<PaletteItem> {
                 .color(theme::category_color(category));
             let response = ui
                 .add(egui::Button::new(text).sense(Sense::click_and_drag()))
-                .on_hover_text(format!("{} action ({})", category.as_str(), kind.as_str()));
+                .on_hover_text(format!("A {} action ({} provider): drag it onto the canvas", category.as_str(), kind.as_str()));
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, palette_label(label)));
             if response.drag_started() {
                 response.dnd_set_drag_payload(item);
             }

@@ -8,17 +8,17 @@ use crate::model::Pipeline;
 use crate::model::edit::ActionRef;
 
 /// Card size.
-pub const CARD_SIZE: Vec2 = vec2(230.0, 88.0);
+pub const CARD_SIZE: Vec2 = vec2(200.0, 84.0);
 /// Space between cards in a row.
-pub const CARD_GAP: f32 = 14.0;
+pub const CARD_GAP: f32 = 12.0;
 /// Space between rows.
-pub const ROW_GAP: f32 = 26.0;
+pub const ROW_GAP: f32 = 24.0;
 /// Padding inside a lane.
-pub const LANE_PAD: f32 = 14.0;
+pub const LANE_PAD: f32 = 12.0;
 /// Height of a lane's title bar.
 pub const LANE_HEADER: f32 = 52.0;
 /// Space between lanes, where the transition arrow goes.
-pub const LANE_GAP: f32 = 64.0;
+pub const LANE_GAP: f32 = 44.0;
 
 /// A stage's lane.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,74 @@
+//! What the app remembers between launches: the last workspace and pipeline, and the last
+//! variable values used per pipeline. Kept as RON in the user's data folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Remembered settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The workspace open when the app last closed.
+    #[serde(default)]
+    pub last_workspace: Option<PathBuf>,
+    /// The pipeline file open when the app last closed.
+    #[serde(default)]
+    pub last_pipeline: Option<PathBuf>,
+    /// Last variable values used to run each pipeline file.
+    #[serde(default)]
+    pub variables: BTreeMap<PathBuf, BTreeMap<String, String>>,
+}
+
+impl Settings {
+    /// The settings file in `data_dir`.
+    pub fn file(data_dir: &Path) -> PathBuf {
+        data_dir.join("settings.ron")
+    }
+
+    /// Reads the settings; a missing or unreadable file gives the defaults (and a warning
+    /// on stderr, so a damaged file is not silently ignored).
+    pub fn load(path: &Path) -> Self {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Self::default();
+        };
+        ron::from_str(&text).unwrap_or_else(|error| {
+            eprintln!("pipewright: ignoring {}: {error}", path.display());
+            Self::default()
+        })
+    }
+
+    /// Writes the settings (atomically).
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(std::io::Error::other)?;
+        crate::model::ron_io::write_atomically(path, text.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_damage_falls_back_to_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Settings::file(dir.path());
+        let mut settings = Settings {
+            last_workspace: Some(dir.path().to_path_buf()),
+            ..Settings::default()
+        };
+        settings
+            .variables
+            .entry("a.pipeline.ron".into())
+            .or_default()
+            .insert("env".into(), "prod".into());
+        settings.save(&path).unwrap();
+        assert_eq!(Settings::load(&path), settings);
+        std::fs::write(&path, "(broken").unwrap();
+        assert_eq!(Settings::load(&path), Settings::default());
+    }
+}

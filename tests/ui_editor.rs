@@ -378,3 +378,26 @@ fn the_workspace_panel_creates_renames_duplicates_and_deletes() {
     assert!(!setup.file("shop.pipeline.ron").exists());
     assert!(app.state().editor().is_none());
 }
+
+#[test]
+fn the_command_list_adds_types_reorders_and_removes() {
+    let setup = Setup::new();
+    let mut app = setup.app("lighthouse.pipeline.ron");
+    select_in_outline(&mut app, "Test/Links");
+    app.get_by_label("➕ Add command").click();
+    app.run();
+    type_into(&mut app, "Command 2", "echo done");
+    let commands = |app: &App| match &pipeline(app).stages[2].actions[1].provider {
+        pipewright::model::Provider::Commands(config) => config.commands.clone(),
+        _ => panic!("commands"),
+    };
+    assert_eq!(commands(&app), ["sh tests/links.sh", "echo done"]);
+    app.get_by_label("Move Command 2 up").click();
+    app.run();
+    assert_eq!(commands(&app), ["echo done", "sh tests/links.sh"]);
+    app.get_by_label("Remove Command 2").click();
+    app.run();
+    assert_eq!(commands(&app), ["echo done"]);
+    undo(&mut app);
+    assert_eq!(commands(&app), ["echo done", "sh tests/links.sh"]);
+}

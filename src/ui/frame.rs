@@ -31,16 +31,16 @@ impl eframe::App for PipewrightApp {
         egui::Panel::top("top-bar").show(ui, |ui| self.top_bar(ui));
         egui::Panel::left("left")
             .resizable(true)
-            .default_size(220.0)
-            .size_range(170.0..=420.0)
+            .default_size(200.0)
+            .size_range(160.0..=420.0)
             .show(ui, |ui| {
                 self.left_panel(ui);
             });
         if self.editor.is_some() {
             egui::Panel::right("inspector")
                 .resizable(true)
-                .default_size(310.0)
-                .size_range(250.0..=560.0)
+                .default_size(340.0)
+                .size_range(260.0..=600.0)
                 .show(ui, |ui| {
                     self.inspector(ui);
                 });

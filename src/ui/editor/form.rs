@@ -162,36 +162,35 @@ impl<'a> Form<'a> {
         let count = items.len();
         for (index, value) in items.iter_mut().enumerate() {
             ui.horizontal(|ui| {
-                let caption = ui.label(format!("{item} {}", index + 1));
+                ui.label(egui::RichText::new(format!("{}.", index + 1)).color(theme::TEXT_WEAK))
+                    .on_hover_text(format!("{item} {}", index + 1));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .small_button("✖")
-                        .on_hover_text(format!("Remove {item} {}", index + 1))
-                        .clicked()
-                    {
+                    let name = format!("{item} {}", index + 1);
+                    if named(ui.small_button("✖"), &format!("Remove {name}")).clicked() {
                         remove = Some(index);
                     }
                     let down = egui::Button::new("⬇").small();
-                    if ui
-                        .add_enabled(index + 1 < count, down)
-                        .on_hover_text("Move down")
-                        .clicked()
+                    if named(
+                        ui.add_enabled(index + 1 < count, down),
+                        &format!("Move {name} down"),
+                    )
+                    .clicked()
                     {
                         swap = Some((index, index + 1));
                     }
                     let up = egui::Button::new("⬆").small();
-                    if ui
-                        .add_enabled(index > 0, up)
-                        .on_hover_text("Move up")
-                        .clicked()
-                    {
+                    if named(ui.add_enabled(index > 0, up), &format!("Move {name} up")).clicked() {
                         swap = Some((index - 1, index));
                     }
                     let edit = TextEdit::singleline(value)
                         .hint_text(hint)
                         .desired_width(f32::INFINITY)
                         .code_editor();
-                    ui.add(edit).labelled_by(caption.id);
+                    // The visible label is just the number; screen readers hear "Command 2".
+                    let response = ui.add(edit);
+                    response.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::WidgetType::TextEdit, true, name.clone())
+                    });
                 });
             });
             self.errors(ui, &format!("{field}[{index}]"));
@@ -261,4 +260,10 @@ impl<'a> Form<'a> {
         }
         *map = rebuilt;
     }
+}
+
+/// Gives an icon-only button a name for screen readers (and tests), and a tooltip.
+fn named(response: egui::Response, name: &str) -> egui::Response {
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, name));
+    response.on_hover_text(name)
 }

@@ -9,8 +9,15 @@ use egui::vec2;
 use egui_kittest::Harness;
 use pipewright::model::edit::{ActionRef, add_action, connect, insert_stage, new_action};
 use pipewright::model::{Category, Pipeline, ProviderKind, ron_io};
-use pipewright::ui::services::NativeDialogs;
+use pipewright::ui::services::{NativeDialogs, Notifier};
 use pipewright::ui::{Launch, PipewrightApp};
+
+/// Benchmarks show no notifications.
+struct Silent;
+
+impl Notifier for Silent {
+    fn notify(&self, _title: &str, _body: &str) {}
+}
 
 fn big_pipeline() -> Pipeline {
     let mut pipeline = Pipeline::new("big");
@@ -70,6 +77,7 @@ fn main() {
         file: Some(file),
         data_dir: dir.path().join("data"),
         dialogs: Arc::new(NativeDialogs),
+        notifier: Arc::new(Silent),
     };
     let mut harness = Harness::builder()
         .with_size(vec2(1440.0, 900.0))

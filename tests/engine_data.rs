@@ -273,3 +273,23 @@ fn an_approval_that_times_out_fails() {
             .contains("has already ended")
     );
 }
+
+#[test]
+fn stdout_written_before_stderr_stays_before_it_in_the_log() {
+    let ws = Workspace::new();
+    let pipeline = ws.pipeline(
+        r##"(name: "order", stages: [(name: "S", actions: [(name: "Print", category: Build,
+            provider: Commands(commands: ["echo out; echo err >&2"]))])])"##,
+    );
+    for _ in 0..20 {
+        let id = ws.start(&pipeline);
+        assert_eq!(ws.wait_end(&id), ExecutionStatus::Succeeded);
+        let attempt = &ws.store().attempts(&id).expect("attempts")[0];
+        let (lines, _) = pipewright::store::logs::read_lines(&ws.path().join(&attempt.log_path), 0)
+            .expect("log");
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let out = texts.iter().position(|t| *t == "out").expect("out");
+        let err = texts.iter().position(|t| *t == "err").expect("err");
+        assert!(out < err, "{texts:?}");
+    }
+}

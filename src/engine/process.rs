@@ -149,7 +149,10 @@ pub async fn run(
         if drain_until.is_some_and(|limit| Instant::now() >= limit) {
             break;
         }
+        // Biased: when both pipes have data, stdout (where Pipewright's own notes about the
+        // next command go) is read first, so a command's announcement precedes its stderr.
         tokio::select! {
+            biased;
             read = async { stdout.as_mut().expect("guarded").read(&mut out_buf).await }, if stdout.is_some() => {
                 match read {
                     Ok(0) | Err(_) => {

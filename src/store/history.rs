@@ -53,6 +53,15 @@ fn execution_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRow> {
     })
 }
 
+/// What history shows about an execution besides its row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryExtra {
+    /// The commit its Git source took: short id and first line of the message.
+    pub revision: Option<(String, String)>,
+    /// Approval decisions: approved or not, and by whom.
+    pub decisions: Vec<(bool, String)>,
+}
+
 /// Which executions to list.
 #[derive(Debug, Clone, Default)]
 pub struct ExecutionFilter {
@@ -220,6 +229,63 @@ impl Store {
                 changed_by: row.get(3)?,
                 changed_ms: row.get(4)?,
             })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// What history shows besides the execution row: the commit its Git source took (id and
+    /// first line of the message) and who approved or rejected what.
+    pub fn history_extra(&self, execution_id: &str) -> Result<HistoryExtra, StoreError> {
+        let revision: Option<String> = self
+            .connection
+            .prepare_cached(
+                "SELECT output_variables FROM action_attempts
+                 WHERE execution_id = ?1 AND provider = 'Git' AND status = 'Succeeded'
+                 ORDER BY started_ms LIMIT 1",
+            )?
+            .query_row(params![execution_id], |row| row.get(0))
+            .optional()?;
+        let revision = revision.and_then(|text| {
+            let variables = map_json(text).ok()?;
+            let commit: String = variables.get("CommitId")?.chars().take(7).collect();
+            let message = variables
+                .get("CommitMessage")
+                .and_then(|m| m.lines().next())
+                .unwrap_or("")
+                .to_string();
+            Some((commit, message))
+        });
+        let mut statement = self.connection.prepare_cached(
+            "SELECT approved, decided_by FROM approvals
+             WHERE execution_id = ?1 AND approved IS NOT NULL ORDER BY decided_ms",
+        )?;
+        let decisions = statement
+            .query_map(params![execution_id], |row| {
+                Ok((row.get::<_, bool>(0)?, row.get::<_, String>(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(HistoryExtra {
+            revision,
+            decisions,
+        })
+    }
+
+    /// Every stage transition of every pipeline that was ever disabled, with its pipeline.
+    pub fn transitions_all(&self) -> Result<Vec<(String, TransitionRow)>, StoreError> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT pipeline, stage, enabled, reason, changed_by, changed_ms FROM transitions",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get(0)?,
+                TransitionRow {
+                    stage: row.get(1)?,
+                    enabled: row.get(2)?,
+                    reason: row.get(3)?,
+                    changed_by: row.get(4)?,
+                    changed_ms: row.get(5)?,
+                },
+            ))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -8,7 +8,9 @@ use std::sync::mpsc::Receiver;
 use super::dialogs::{Answer, Dialog, Then};
 use super::editor::inspector::FolderField;
 use super::editor::state::Editor;
-use super::services::Dialogs;
+use super::run::dialog::RunDialog;
+use super::run::state::RunState;
+use super::services::{Dialogs, Notifier};
 use super::settings::Settings;
 use super::workspace::WorkspaceView;
 use super::workspace_panel::WorkspaceAction;
@@ -25,6 +27,32 @@ pub struct Launch {
     pub data_dir: PathBuf,
     /// File dialogs.
     pub dialogs: Arc<dyn Dialogs>,
+    /// Desktop notifications.
+    pub notifier: Arc<dyn Notifier>,
+}
+
+/// Whether the canvas edits the pipeline or shows a run of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Design the pipeline.
+    Edit,
+    /// Watch an execution.
+    Run,
+}
+
+/// The tabs of the bottom panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BottomTab {
+    /// Validation problems.
+    Problems,
+    /// The selected action's log.
+    Logs,
+    /// Past executions.
+    History,
+    /// The Gantt chart of the shown execution.
+    Timeline,
+    /// Test reports of the shown execution.
+    Tests,
 }
 
 /// Where a picked folder goes.
@@ -56,6 +84,11 @@ pub struct PipewrightApp {
     pub(super) status: Option<Status>,
     pub(super) allow_close: bool,
     pub(super) title: String,
+    pub(super) notifier: Arc<dyn Notifier>,
+    pub(super) run: Option<RunState>,
+    pub(super) mode: Mode,
+    pub(super) bottom: BottomTab,
+    pub(super) run_dialog: Option<RunDialog>,
 }
 
 impl PipewrightApp {
@@ -75,6 +108,11 @@ impl PipewrightApp {
             status: None,
             allow_close: false,
             title: String::new(),
+            notifier: launch.notifier,
+            run: None,
+            mode: Mode::Edit,
+            bottom: BottomTab::Problems,
+            run_dialog: None,
         };
         let ctx = &cc.egui_ctx;
         match (launch.file, launch.workspace) {
@@ -147,6 +185,21 @@ impl PipewrightApp {
         self.status.as_ref()
     }
 
+    /// The runs of the open workspace.
+    pub fn runs(&self) -> Option<&RunState> {
+        self.run.as_ref()
+    }
+
+    /// Whether the canvas edits or shows a run.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The bottom panel's tab.
+    pub fn bottom_tab(&self) -> BottomTab {
+        self.bottom
+    }
+
     pub(super) fn report(&mut self, text: &str, error: bool) {
         self.status = Some(Status {
             text: text.to_string(),
@@ -177,6 +230,13 @@ impl PipewrightApp {
             .or_else(|| view.files().first().cloned());
         self.workspace = Some(view);
         self.editor = None;
+        let waker = ctx.clone();
+        self.run = Some(RunState::start(
+            &root,
+            Arc::new(move || waker.request_repaint()),
+            self.notifier.clone(),
+        ));
+        self.mode = Mode::Edit;
         if open_pipeline && let Some(file) = first {
             self.open_file(&file);
         }
@@ -376,12 +436,36 @@ impl PipewrightApp {
                     editor.remove_stage(stage);
                 }
             }
+            Answer::Stop(execution, mode, reason) => {
+                if let Some(run) = &mut self.run {
+                    run.stop(&execution, mode, reason);
+                }
+            }
+            Answer::Retry(execution, stage, mode) => {
+                if let Some(run) = &mut self.run {
+                    run.retry(&execution, &stage, mode);
+                }
+            }
+            Answer::Transition(pipeline, stage, enabled, reason) => {
+                if let Some(run) = &mut self.run {
+                    run.set_transition(&pipeline, &stage, enabled, reason);
+                }
+            }
             Answer::Cancel => {}
         }
     }
 
     /// Between frames: file changes on disk, dialog results, close requests, the title.
     pub(super) fn housekeeping(&mut self, ctx: &egui::Context) {
+        if let Some(run) = &mut self.run {
+            run.pump();
+            if let Some(error) = run.error.take() {
+                self.status = Some(Status {
+                    text: error,
+                    error: true,
+                });
+            }
+        }
         let changed = self.workspace.as_mut().is_some_and(WorkspaceView::poll);
         if changed
             && let Some(editor) = &mut self.editor

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use egui::{Id, Modal};
 
+use crate::model::status::{RetryMode, StopMode};
 use crate::model::templates::Template;
 
 /// What to do once unsaved changes are dealt with.
@@ -40,6 +41,35 @@ pub enum Dialog {
     RemoveStage(usize, String),
     /// Something to read.
     Message(String, String),
+    /// Stop an execution: how, and why.
+    Stop {
+        /// The execution.
+        execution: String,
+        /// Kill running actions (true) or let them finish.
+        abandon: bool,
+        /// Why.
+        reason: String,
+    },
+    /// Retry a failed stage: which actions.
+    Retry {
+        /// The execution.
+        execution: String,
+        /// The stage.
+        stage: String,
+        /// All actions (true) or only those that did not succeed.
+        all: bool,
+    },
+    /// Disable (with a reason) or enable the transition into a stage.
+    Transition {
+        /// The pipeline.
+        pipeline: String,
+        /// The stage it leads into.
+        stage: String,
+        /// Whether it is enabled now (so the question is whether to disable it).
+        enabled: bool,
+        /// Why it is being disabled.
+        reason: String,
+    },
 }
 
 /// The answer to a dialog.
@@ -59,6 +89,12 @@ pub enum Answer {
     Rename(PathBuf, String),
     /// Remove the stage.
     RemoveStage(usize),
+    /// Stop the execution.
+    Stop(String, StopMode, String),
+    /// Retry the stage.
+    Retry(String, String, RetryMode),
+    /// Set the transition: pipeline, stage, enabled, reason.
+    Transition(String, String, bool, Option<String>),
     /// Nothing (closed or cancelled).
     Cancel,
 }
@@ -134,6 +170,93 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                     0 => Answer::RemoveStage(*index),
                     _ => Answer::Cancel,
                 });
+            }
+            Dialog::Stop {
+                execution,
+                abandon,
+                reason,
+            } => {
+                ui.heading("Stop execution?");
+                ui.label(format!(
+                    "Execution {} will stop. Nothing new starts in it.",
+                    &execution[..8.min(execution.len())]
+                ));
+                ui.radio_value(abandon, false, "Stop and wait: running actions finish");
+                ui.radio_value(
+                    abandon,
+                    true,
+                    "Stop and abandon: running actions are killed",
+                );
+                let caption = ui.label("Reason");
+                ui.text_edit_singleline(reason).labelled_by(caption.id);
+                answer = buttons(ui, &["Stop execution", "Cancel"]).map(|i| match i {
+                    0 => Answer::Stop(
+                        execution.clone(),
+                        if *abandon {
+                            StopMode::Abandon
+                        } else {
+                            StopMode::Wait
+                        },
+                        if reason.trim().is_empty() {
+                            "stopped from the app".into()
+                        } else {
+                            reason.trim().to_string()
+                        },
+                    ),
+                    _ => Answer::Cancel,
+                });
+            }
+            Dialog::Retry {
+                execution,
+                stage,
+                all,
+            } => {
+                ui.heading(format!("Retry stage {stage}?"));
+                ui.radio_value(all, false, "Failed actions only");
+                ui.radio_value(all, true, "All actions of the stage");
+                answer = buttons(ui, &["Retry", "Cancel"]).map(|i| match i {
+                    0 => Answer::Retry(
+                        execution.clone(),
+                        stage.clone(),
+                        if *all {
+                            RetryMode::AllActions
+                        } else {
+                            RetryMode::FailedActions
+                        },
+                    ),
+                    _ => Answer::Cancel,
+                });
+            }
+            Dialog::Transition {
+                pipeline,
+                stage,
+                enabled,
+                reason,
+            } => {
+                if *enabled {
+                    ui.heading(format!("Disable the transition into {stage}?"));
+                    ui.label(
+                        "Executions will wait in front of the stage until you enable it again.",
+                    );
+                    let caption = ui.label("Reason");
+                    ui.text_edit_singleline(reason).labelled_by(caption.id);
+                    answer = buttons(ui, &["Disable transition", "Cancel"]).map(|i| match i {
+                        0 => Answer::Transition(
+                            pipeline.clone(),
+                            stage.clone(),
+                            false,
+                            Some(reason.clone()),
+                        ),
+                        _ => Answer::Cancel,
+                    });
+                } else {
+                    ui.heading(format!("Enable the transition into {stage}?"));
+                    ui.label("Executions waiting in front of the stage will go on.");
+                    answer = buttons(ui, &["Enable transition", "Cancel"]).map(|i| match i {
+                        0 => Answer::Transition(pipeline.clone(), stage.clone(), true, None),
+                        _ => Answer::Cancel,
+                    });
+                }
             }
             Dialog::Message(title, text) => {
                 ui.heading(title.as_str());

@@ -3,11 +3,12 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 
-use super::app::{FolderTarget, PipewrightApp};
+use super::app::{FolderTarget, Mode, PipewrightApp};
 use super::dialogs::{self, Then};
 use super::editor::canvas::Overlay;
+use super::editor::canvas::Selection;
 use super::editor::state::Request;
-use super::editor::{inspector, outline, palette, problems};
+use super::editor::{inspector, outline, palette};
 use super::theme;
 use super::workspace_panel;
 
@@ -20,10 +21,18 @@ const REDO: KeyboardShortcut =
 const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
 const DUPLICATE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::D);
 const DELETE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Delete);
+const RUN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 
 impl eframe::App for PipewrightApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.housekeeping(ctx);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Quitting stops running executions and kills their processes.
+        if let Some(run) = &mut self.run {
+            run.shutdown();
+        }
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
@@ -41,20 +50,25 @@ impl eframe::App for PipewrightApp {
                 .resizable(true)
                 .default_size(340.0)
                 .size_range(260.0..=600.0)
-                .show(ui, |ui| {
-                    self.inspector(ui);
+                .show(ui, |ui| match self.mode {
+                    Mode::Edit => self.inspector(ui),
+                    Mode::Run => self.run_details(ui),
                 });
             egui::Panel::bottom("bottom")
                 .resizable(true)
-                .default_size(120.0)
-                .size_range(60.0..=400.0)
+                .default_size(220.0)
+                .size_range(80.0..=600.0)
                 .show(ui, |ui| {
-                    self.bottom_panel(ui);
+                    self.bottom_tabs(ui);
                 });
         }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(theme::CANVAS))
-            .show(ui, |ui| self.center(ui));
+            .show(ui, |ui| match self.mode {
+                Mode::Edit => self.center(ui),
+                Mode::Run => self.run_center(ui),
+            });
+        self.run_dialog(&ui.ctx().clone());
         if let Some(dialog) = &mut self.dialog
             && let Some(answer) = dialogs::show(ui.ctx(), dialog)
         {
@@ -65,8 +79,11 @@ impl eframe::App for PipewrightApp {
 
 impl PipewrightApp {
     fn shortcuts(&mut self, ui: &mut Ui) {
-        if self.dialog.is_some() {
+        if self.dialog.is_some() || self.run_dialog.is_some() {
             return;
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&RUN)) {
+            self.open_run_dialog();
         }
         let typing = ui.ctx().egui_wants_keyboard_input();
         let (save_as, save) =
@@ -213,6 +230,8 @@ impl PipewrightApp {
                 }
             });
             ui.separator();
+            self.run_controls(ui);
+            ui.separator();
             let workspace = self
                 .workspace
                 .as_ref()
@@ -293,6 +312,26 @@ impl PipewrightApp {
         };
         ui.separator();
         ui.label(egui::RichText::new("Outline").strong());
+        if self.mode == Mode::Run {
+            // In the run view the outline follows the shown execution's definition and
+            // selects on the run canvas.
+            let shown = self
+                .run
+                .as_ref()
+                .and_then(|r| r.shown())
+                .and_then(|v| v.definition.clone());
+            let pipeline = shown.unwrap_or_else(|| std::sync::Arc::new(editor.pipeline().clone()));
+            let selection = self
+                .run
+                .as_ref()
+                .map_or(Selection::Pipeline, |r| r.selection);
+            let actions = egui::ScrollArea::vertical()
+                .id_salt("outline")
+                .show(ui, |ui| outline::show(ui, &pipeline, selection))
+                .inner;
+            self.select_in_run(&actions);
+            return;
+        }
         let actions = egui::ScrollArea::vertical()
             .id_salt("outline")
             .show(ui, |ui| {
@@ -328,17 +367,6 @@ impl PipewrightApp {
         }
         if let Some(request) = request {
             self.request(&ui.ctx().clone(), request);
-        }
-    }
-
-    fn bottom_panel(&mut self, ui: &mut Ui) {
-        let Some(editor) = &mut self.editor else {
-            return;
-        };
-        let count = editor.document.problems().len();
-        ui.label(egui::RichText::new(format!("Problems ({count})")).strong());
-        if let Some(selection) = problems::show(ui, editor.document.problems()) {
-            editor.selection = selection;
         }
     }
 

@@ -5,6 +5,9 @@ pub mod app;
 pub mod dialogs;
 pub mod editor;
 mod frame;
+pub mod logs;
+pub mod run;
+mod run_frame;
 pub mod services;
 pub mod settings;
 pub mod theme;
@@ -14,7 +17,7 @@ pub mod workspace_panel;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use app::{Launch, PipewrightApp};
+pub use app::{BottomTab, Launch, Mode, PipewrightApp};
 
 /// The folder for settings and the demo workspace (`~/.local/share/pipewright` on Linux).
 pub fn default_data_dir() -> PathBuf {
@@ -39,6 +42,7 @@ pub fn run(workspace: Option<PathBuf>, file: Option<PathBuf>) -> Result<(), efra
         file,
         data_dir: default_data_dir(),
         dialogs: Arc::new(services::NativeDialogs),
+        notifier: Arc::new(services::DesktopNotifier),
     };
     eframe::run_native(
         "pipewright",

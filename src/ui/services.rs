@@ -1,5 +1,5 @@
 //! The edge of the OS the UI talks to, behind small traits so tests can replace them:
-//! file dialogs (run off the UI thread) and desktop notifications.
+//! file dialogs (run off the UI thread), showing a folder, and desktop notifications.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
@@ -12,6 +12,8 @@ pub trait Dialogs: Send + Sync {
     /// Asks where to save a pipeline file.
     fn save_file(&self, ctx: &egui::Context, start: &Path, name: &str)
     -> Receiver<Option<PathBuf>>;
+    /// Shows a folder in the desktop's file manager.
+    fn open_folder(&self, folder: &Path) -> Result<(), String>;
 }
 
 /// The desktop's own dialogs (rfd: the portal, then zenity), on a background thread.
@@ -47,5 +49,36 @@ impl Dialogs for NativeDialogs {
             ctx.request_repaint();
         });
         receiver
+    }
+    fn open_folder(&self, folder: &Path) -> Result<(), String> {
+        std::process::Command::new("xdg-open")
+            .arg(folder)
+            .spawn()
+            .map(|_| ())
+            .map_err(|error| format!("cannot open {} (xdg-open: {error})", folder.display()))
+    }
+}
+
+/// Desktop notifications (approval requested, execution ended).
+pub trait Notifier: Send + Sync {
+    /// Shows a notification.
+    fn notify(&self, title: &str, body: &str);
+}
+
+/// Notifications through the desktop's notification service (D-Bus); failures (no service
+/// running) are ignored, as a notification is a courtesy.
+pub struct DesktopNotifier;
+
+impl Notifier for DesktopNotifier {
+    fn notify(&self, title: &str, body: &str) {
+        let (title, body) = (title.to_string(), body.to_string());
+        // Showing talks to D-Bus and may block: keep it off the UI thread.
+        std::thread::spawn(move || {
+            let _ = notify_rust::Notification::new()
+                .appname("Pipewright")
+                .summary(&title)
+                .body(&body)
+                .show();
+        });
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Pos2, vec2};
 use egui_kittest::Harness;
-use pipewright::ui::services::Dialogs;
+use pipewright::ui::services::{Dialogs, Notifier};
 use pipewright::ui::{Launch, PipewrightApp};
 
 /// File dialogs that answer with whatever the test put in.
@@ -19,6 +19,7 @@ use pipewright::ui::{Launch, PipewrightApp};
 pub struct FakeDialogs {
     pub folder: Mutex<Option<PathBuf>>,
     pub save: Mutex<Option<PathBuf>>,
+    pub opened: Mutex<Vec<PathBuf>>,
 }
 
 impl Dialogs for FakeDialogs {
@@ -38,6 +39,26 @@ impl Dialogs for FakeDialogs {
         let _ = sender.send(self.save.lock().expect("lock").take());
         receiver
     }
+
+    fn open_folder(&self, folder: &Path) -> Result<(), String> {
+        self.opened.lock().expect("lock").push(folder.to_path_buf());
+        Ok(())
+    }
+}
+
+/// Notifications, recorded instead of shown.
+#[derive(Default)]
+pub struct RecordingNotifier {
+    pub shown: Mutex<Vec<(String, String)>>,
+}
+
+impl Notifier for RecordingNotifier {
+    fn notify(&self, title: &str, body: &str) {
+        self.shown
+            .lock()
+            .expect("lock")
+            .push((title.to_string(), body.to_string()));
+    }
 }
 
 /// A temporary workspace with the demo pipeline as `lighthouse.pipeline.ron` and an empty
@@ -45,6 +66,7 @@ impl Dialogs for FakeDialogs {
 pub struct Setup {
     pub dir: tempfile::TempDir,
     pub dialogs: Arc<FakeDialogs>,
+    pub notifier: Arc<RecordingNotifier>,
 }
 
 impl Setup {
@@ -64,7 +86,22 @@ impl Setup {
         Self {
             dir,
             dialogs: Arc::new(FakeDialogs::default()),
+            notifier: Arc::new(RecordingNotifier::default()),
         }
+    }
+
+    /// A workspace holding the bundled demo (its git repository and pipeline) and `file`
+    /// with `text`.
+    pub fn demo_with(name: &str, text: &str) -> Self {
+        let setup = Self::new();
+        std::fs::remove_file(setup.file("lighthouse.pipeline.ron")).expect("remove the copy");
+        pipewright::demo::ensure(&setup.workspace()).expect("demo unpacks");
+        std::fs::write(
+            setup.file(name),
+            text.replace("{ws}", &setup.workspace().to_string_lossy()),
+        )
+        .expect("write");
+        setup
     }
 
     pub fn workspace(&self) -> PathBuf {
@@ -82,6 +119,7 @@ impl Setup {
             file: Some(self.file(file)),
             data_dir: self.dir.path().join("data"),
             dialogs: self.dialogs.clone(),
+            notifier: self.notifier.clone(),
         };
         let mut harness = Harness::builder()
             .with_size(vec2(1440.0, 900.0))

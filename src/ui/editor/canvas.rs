@@ -261,6 +261,12 @@ impl Canvas {
             .map(|lane| self.screen_rect(lane.rect))
     }
 
+    /// Where the transition arrow in front of a stage is on screen.
+    pub fn transition_screen_rect(&self, stage: usize) -> Option<Rect> {
+        let (from, to) = self.placement.transition(stage)?;
+        Some(self.screen_rect(Rect::from_two_pos(from, to).expand2(vec2(0.0, 6.0))))
+    }
+
     /// Where the canvas is on screen.
     pub fn screen(&self) -> Rect {
         self.rect

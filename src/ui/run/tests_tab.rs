@@ -1,0 +1,97 @@
+//! The Tests tab: the JUnit reports of the shown execution, with totals and the failed
+//! cases first, each with its message.
+
+use egui::Ui;
+
+use crate::clock::format_duration_ms;
+use crate::store::AttemptKey;
+use crate::store::reports::{CaseOutcome, TestReport, Totals};
+use crate::ui::theme;
+
+/// Draws the reports.
+pub fn show(ui: &mut Ui, reports: &[(AttemptKey, TestReport)]) {
+    if reports.is_empty() {
+        ui.label(egui::RichText::new("No test reports in this execution. Commands actions list report files under reports.").color(theme::TEXT_WEAK));
+        return;
+    }
+    let mut all = Totals::default();
+    for (_, report) in reports {
+        let totals = report.totals();
+        all.tests += totals.tests;
+        all.passed += totals.passed;
+        all.failures += totals.failures;
+        all.errors += totals.errors;
+        all.skipped += totals.skipped;
+        all.duration_ms += totals.duration_ms;
+    }
+    let color = if all.failures + all.errors > 0 {
+        theme::ERROR
+    } else {
+        theme::SUCCESS
+    };
+    ui.label(
+        egui::RichText::new(format!(
+            "{} tests: {} passed, {} failed, {} errors, {} skipped ({})",
+            all.tests,
+            all.passed,
+            all.failures,
+            all.errors,
+            all.skipped,
+            format_duration_ms(all.duration_ms)
+        ))
+        .strong()
+        .color(color),
+    );
+    egui::ScrollArea::vertical()
+        .id_salt("tests")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (key, report) in reports {
+                ui.label(
+                    egui::RichText::new(format!("{key} · {}", report.file)).color(theme::TEXT_WEAK),
+                );
+                let mut cases: Vec<_> = report.cases().collect();
+                cases.sort_by_key(|(_, case)| match case.outcome {
+                    CaseOutcome::Failed { .. } | CaseOutcome::Errored { .. } => 0,
+                    CaseOutcome::Skipped { .. } => 2,
+                    CaseOutcome::Passed => 3,
+                });
+                for (suite, case) in cases {
+                    let name = format!(
+                        "{} › {}",
+                        case.classname.as_deref().unwrap_or(&suite.name),
+                        case.name
+                    );
+                    match &case.outcome {
+                        CaseOutcome::Failed { message, details }
+                        | CaseOutcome::Errored { message, details } => {
+                            egui::CollapsingHeader::new(
+                                egui::RichText::new(format!("❌ {name}: {message}"))
+                                    .color(theme::ERROR),
+                            )
+                            .id_salt((&key.stage, &key.action, &report.file, &case.name))
+                            .show(ui, |ui| {
+                                ui.monospace(if details.is_empty() { message } else { details });
+                            });
+                        }
+                        CaseOutcome::Skipped { message } => {
+                            ui.label(
+                                egui::RichText::new(format!("⏭ {name}: {message}"))
+                                    .color(theme::TEXT_WEAK),
+                            );
+                        }
+                        CaseOutcome::Passed => {
+                            ui.label(
+                                egui::RichText::new(format!(
+                                    "✔ {name}  ({})",
+                                    format_duration_ms(case.duration_ms)
+                                ))
+                                .color(theme::SUCCESS),
+                            );
+                        }
+                    }
+                }
+                ui.separator();
+            }
+        });
+}

@@ -340,6 +340,13 @@ fn a_disabled_transition_holds_an_execution_until_enabled() {
         .waiting_at("gated", "Second")
         .len();
     assert_eq!(waiting, 1, "shown waiting at the arrow");
+    let arrow = app
+        .state()
+        .runs()
+        .expect("runs")
+        .canvas
+        .transition_screen_rect(1)
+        .expect("arrow after the view refits to the new execution");
     app.hover_at(arrow.center());
     app.drag_at(arrow.center());
     app.drop_at(arrow.center());

@@ -104,6 +104,7 @@ impl PipewrightApp {
             }
             if let Some(run) = &mut self.run {
                 run.run(*request);
+                self.status = None;
                 self.mode = Mode::Run;
             }
         }
@@ -218,6 +219,9 @@ impl PipewrightApp {
         }
         if let Some((stage, action)) = open_log {
             run.open_log(&stage, &action);
+            if self.bottom == BottomTab::Problems {
+                self.bottom = BottomTab::Logs;
+            }
         }
         if let Some(id) = shown_id {
             for decision in decisions {

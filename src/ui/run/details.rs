@@ -56,7 +56,7 @@ pub fn show(
         .show(ui, |ui| {
             let (color, status) = execution_look(execution.status, now);
             ui.heading(egui::RichText::new(status).color(color));
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new("Execution").color(theme::TEXT_WEAK));
                 ui.monospace(&execution.id);
                 if ui.small_button("📋").on_hover_text("Copy the id").clicked() {

@@ -178,6 +178,7 @@ impl RunState {
                         Ok(Reply::Started { execution_id }) => {
                             self.started.push(execution_id.clone());
                             self.shown = Some(execution_id);
+                            self.canvas.request_fit();
                             self.selection = Selection::Pipeline;
                         }
                         Ok(Reply::Done) => {}
@@ -314,6 +315,7 @@ impl RunState {
         }
         if self.shown.as_deref() != Some(id) {
             self.shown = Some(id.to_string());
+            self.canvas.request_fit();
             self.selection = Selection::Pipeline;
             self.logs = None;
         }

@@ -198,12 +198,16 @@ impl LogView {
     pub fn start_search(&mut self, query: &str, wake: impl Fn() + Send + 'static) {
         self.query = query.to_string();
         self.current = None;
-        self.search = match &self.index {
-            Some(index) if !query.is_empty() => {
-                Some(Search::start(self.path.clone(), query, index.end(), wake))
-            }
-            _ => None,
+        if query.is_empty() {
+            self.search = None;
+            return;
+        }
+        // While a large log is still being indexed, search what the file holds now.
+        let searched = match &self.index {
+            Some(index) => index.end(),
+            None => std::fs::metadata(&self.path).map_or(0, |m| m.len()),
         };
+        self.search = Some(Search::start(self.path.clone(), query, searched, wake));
     }
 
     /// Moves to the next (`+1`) or previous (`-1`) match.
@@ -321,12 +325,16 @@ impl LogView {
             .id_salt(("log", &self.path))
             .auto_shrink([false, false])
             .stick_to_bottom(self.follow);
-        if let Some(line) = self.jump_to.take() {
+        // A jump waits for the index: until then only the tail is on screen.
+        if self.index.is_some()
+            && let Some(line) = self.jump_to.take()
+        {
             let spacing = ui.spacing().item_spacing.y;
             area =
                 area.vertical_scroll_offset((line as f32 * (row_height + spacing) - 80.0).max(0.0));
         }
-        let current_line = self.current.and_then(|c| {
+        // Tail lines are numbered from the tail, so the current match is marked once indexed.
+        let current_line = self.current.filter(|_| self.index.is_some()).and_then(|c| {
             self.search
                 .as_ref()
                 .and_then(|s| s.matches().get(c).copied())

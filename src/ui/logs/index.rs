@@ -78,8 +78,7 @@ impl Index {
                 && let Some(slot) = slot(stream)
                 && (memchr::memchr(0x1b, text).is_some() || self.parsers[slot] != Parser::default())
             {
-                let mut scratch = Vec::new();
-                self.parsers[slot].feed(text, &mut scratch);
+                self.parsers[slot].advance(text);
             }
             self.lines += 1;
             used += newline + 1;

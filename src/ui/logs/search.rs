@@ -61,6 +61,15 @@ impl Search {
             .unwrap_or_default()
     }
 
+    /// The line number of match `index`, if found yet (without copying the list).
+    pub fn match_at(&self, index: usize) -> Option<usize> {
+        self.shared
+            .matches
+            .lock()
+            .ok()
+            .and_then(|m| m.get(index).copied())
+    }
+
     /// How many lines match so far.
     pub fn count(&self) -> usize {
         self.shared.matches.lock().map_or(0, |m| m.len())
@@ -170,6 +179,8 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         assert_eq!(search.matches(), vec![7, 2507, 5007, 7507]);
+        assert_eq!(search.match_at(2), Some(5007));
+        assert_eq!(search.match_at(4), None);
         let digits = Search::start(path, "1234567", total, || {});
         while !digits.is_done() {
             std::thread::sleep(std::time::Duration::from_millis(5));

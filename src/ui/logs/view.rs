@@ -223,7 +223,7 @@ impl LogView {
             Some(current) => (current as isize + by).rem_euclid(count as isize) as usize,
         };
         self.current = Some(next);
-        self.jump_to = search.matches().get(next).copied();
+        self.jump_to = search.match_at(next);
         self.follow = false;
     }
 
@@ -334,11 +334,10 @@ impl LogView {
                 area.vertical_scroll_offset((line as f32 * (row_height + spacing) - 80.0).max(0.0));
         }
         // Tail lines are numbered from the tail, so the current match is marked once indexed.
-        let current_line = self.current.filter(|_| self.index.is_some()).and_then(|c| {
-            self.search
-                .as_ref()
-                .and_then(|s| s.matches().get(c).copied())
-        });
+        let current_line = self
+            .current
+            .filter(|_| self.index.is_some())
+            .and_then(|c| self.search.as_ref().and_then(|s| s.match_at(c)));
         let needle = self.search.as_ref().map(|s| s.needle.to_lowercase());
         let output = area.show_rows(ui, row_height, total, |ui, rows| {
             let first = rows.start.saturating_sub(MARGIN_LINES);

@@ -202,7 +202,11 @@ fn write_big_log(path: &Path, bytes: u64) -> usize {
         chunk.clear();
         while chunk.len() < (1 << 20) - 200 {
             line += 1;
-            let marker = if line % 100_000 == 0 { " NEEDLE" } else { "" };
+            let marker = if line.is_multiple_of(100_000) {
+                " NEEDLE"
+            } else {
+                ""
+            };
             chunk.extend_from_slice(
                 format!(
                     "\x1b[36m[{line:>9}]\x1b[0m \x1b[1mcompiling\x1b[0m crate_{} v0.{}.0 (build step output){marker}\n",

@@ -217,7 +217,7 @@ fn the_logs_panel_shows_coloured_lines_and_finds_a_line() {
     app.run_ok();
     app.get_by_label("Logs").click();
     app.run_ok();
-    app.get_by_label_contains("green line");
+    app.get_by_label("  green line");
     let logs = app
         .state()
         .runs()

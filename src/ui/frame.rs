@@ -56,9 +56,11 @@ impl eframe::App for PipewrightApp {
                 });
             egui::Panel::bottom("bottom")
                 .resizable(true)
-                .default_size(220.0)
-                .size_range(80.0..=600.0)
+                .default_size(300.0)
+                .size_range(80.0..=700.0)
                 .show(ui, |ui| {
+                    // Keep the height the user chose even when a tab has little to show.
+                    ui.set_min_height(ui.max_rect().height());
                     self.bottom_tabs(ui);
                 });
         }

@@ -3,6 +3,7 @@
 mod history;
 mod run;
 mod validate;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ pub enum Command {
     History(history::HistoryArgs),
     /// Print the logs of an execution.
     Logs(history::LogsArgs),
+    /// Run the triggers of a workspace's pipelines in the foreground until Ctrl-C.
+    Watch(watch::WatchArgs),
 }
 
 /// Exit code: everything was fine.
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Run(args)) => run::run(args)?,
         Some(Command::History(args)) => history::history(args)?,
         Some(Command::Logs(args)) => history::logs(args)?,
+        Some(Command::Watch(args)) => watch::watch(args)?,
     };
     Ok(ExitCode::from(code))
 }

@@ -165,6 +165,23 @@ impl Pending {
     }
 }
 
+/// Sends commands to an engine from any thread; cheap to clone.
+#[derive(Clone)]
+pub struct Commander(mpsc::UnboundedSender<Message>);
+
+impl Commander {
+    /// Sends a command; the answer comes through the returned [`Pending`].
+    pub fn send(&self, command: Command) -> Pending {
+        let (reply, answer) = oneshot::channel();
+        if let Err(mpsc::error::SendError(Message::Command(_, reply))) =
+            self.0.send(Message::Command(command, reply))
+        {
+            let _ = reply.send(Err(EngineError::ShutDown));
+        }
+        Pending(answer)
+    }
+}
+
 /// Engine settings.
 #[derive(Debug, Clone, Default)]
 pub struct EngineOptions {
@@ -250,13 +267,12 @@ impl Engine {
 
     /// Sends a command; the answer comes through the returned [`Pending`].
     pub fn send(&self, command: Command) -> Pending {
-        let (reply, answer) = oneshot::channel();
-        if let Err(mpsc::error::SendError(Message::Command(_, reply))) =
-            self.sender.send(Message::Command(command, reply))
-        {
-            let _ = reply.send(Err(EngineError::ShutDown));
-        }
-        Pending(answer)
+        self.commander().send(command)
+    }
+
+    /// A handle that sends commands from another thread (such as the trigger watcher).
+    pub fn commander(&self) -> Commander {
+        Commander(self.sender.clone())
     }
 
     /// Stops every running execution (killing its processes) and the engine's threads.

@@ -11,6 +11,7 @@ pub mod ron_io;
 pub mod status;
 pub mod strings;
 pub mod templates;
+pub mod triggers;
 pub mod validate;
 pub mod variables;
 pub mod workspace;

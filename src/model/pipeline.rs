@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
+use super::triggers::TriggerSpec;
 
 /// A pipeline as written in a `*.pipeline.ron` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +18,9 @@ pub struct Pipeline {
     /// Pipeline-level variables, overridable when an execution starts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<PipelineVariable>,
+    /// What starts the pipeline by itself (manual starts are always possible).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<TriggerSpec>,
     /// The stages, run one after another.
     pub stages: Vec<Stage>,
     /// Where the editor placed things; ignored when running.
@@ -129,6 +133,7 @@ impl Pipeline {
             name: name.into(),
             execution_mode: ExecutionMode::default(),
             variables: Vec::new(),
+            triggers: Vec::new(),
             stages: Vec::new(),
             layout: None,
         }

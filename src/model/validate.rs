@@ -184,6 +184,9 @@ impl Checker {
     fn pipeline(&mut self, pipeline: &Pipeline) {
         self.check("name", check_entity_name("pipeline", &pipeline.name));
         self.variables(pipeline);
+        for (path, message) in super::triggers::check::check(pipeline) {
+            self.report(path, message);
+        }
         if pipeline.stages.is_empty() {
             self.report(
                 "stages",

@@ -36,7 +36,7 @@ impl From<String> for Failure {
 }
 
 /// Whether `repository` is a URL (`https://…`, `ssh://…`, `git@host:path`) rather than a path.
-fn is_url(repository: &str) -> bool {
+pub fn is_url(repository: &str) -> bool {
     if repository.contains("://") {
         return true;
     }

@@ -1,0 +1,95 @@
+//! `pipewright watch [WORKSPACE]`: runs the triggers of every pipeline in a workspace in the
+//! foreground, printing what fired and why and how each execution ended; Ctrl-C stops.
+
+use std::path::PathBuf;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::Local;
+
+use crate::engine::{Command, Engine, EngineOptions, Event, Reply};
+use crate::model::workspace;
+use crate::store::Change;
+use crate::watch::{WatchOptions, Watcher};
+
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+
+/// The options of `pipewright watch`.
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// The workspace folder (default: the current folder).
+    pub workspace: Option<PathBuf>,
+}
+
+fn say(line: &str) {
+    println!("{} {line}", Local::now().format("%H:%M:%S"));
+}
+
+/// Watches until Ctrl-C; exit 2 when the workspace cannot be used.
+pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
+    let root = args.workspace.unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        eprintln!(
+            "pipewright: {} is not a folder: give the workspace folder that holds the *.pipeline.ron files",
+            root.display()
+        );
+        return Ok(EXIT_BAD_INPUT);
+    }
+    let root = std::path::absolute(&root).context("cannot resolve the workspace path")?;
+    let engine = Engine::start(&root, EngineOptions::default())
+        .with_context(|| format!("cannot start the engine in {}", root.display()))?;
+    let events = engine.subscribe();
+    let commander = engine.commander();
+    let (interrupt, interrupted) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = interrupt.send(());
+    })
+    .context("cannot install the Ctrl-C handler")?;
+
+    let files = workspace::pipeline_files(&root).len();
+    say(&format!(
+        "watching the triggers of {files} pipeline file(s) in {} (Ctrl-C stops)",
+        root.display()
+    ));
+    let watcher = Watcher::start(
+        &root,
+        WatchOptions::default(),
+        Box::new(
+            move |request| match commander.send(Command::Start(Box::new(request))).wait() {
+                Ok(Reply::Started { execution_id }) => Ok(execution_id),
+                Ok(other) => Err(format!("unexpected answer {other:?}")),
+                Err(error) => Err(error.to_string()),
+            },
+        ),
+        Box::new(|note| say(&note.to_string())),
+    )
+    .context("cannot start the trigger watcher")?;
+
+    loop {
+        match interrupted.recv_timeout(Duration::from_millis(200)) {
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        while let Ok(event) = events.try_recv() {
+            if let Event::Changed(Change::ExecutionStatus {
+                execution_id,
+                status,
+                reason,
+                ..
+            }) = event
+                && status.is_final()
+            {
+                let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
+                say(&format!(
+                    "execution {} ended {status}{why}",
+                    &execution_id[..8.min(execution_id.len())]
+                ));
+            }
+        }
+    }
+    say("stopping: running actions are stopped");
+    drop(watcher);
+    engine.shutdown();
+    Ok(EXIT_OK)
+}

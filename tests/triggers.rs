@@ -1,0 +1,410 @@
+//! Triggers with real git repositories and folders in temp dirs and the real engine: commits,
+//! branch / path / tag filters, a burst in SUPERSEDED mode, a debounced folder change, a
+//! schedule on a controllable clock, and a repository that disappears and comes back.
+
+mod common;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use common::{PATIENCE, Workspace, commit, git, init_repo};
+use pipewright::engine::{Command, Reply};
+use pipewright::model::status::ExecutionStatus;
+use pipewright::store::{Change, NewExecution};
+use pipewright::watch::{ManualClock, Note, NoteKind, WatchOptions, Watcher};
+
+type Notes = Arc<Mutex<Vec<Note>>>;
+
+fn options() -> WatchOptions {
+    WatchOptions {
+        local_poll: Duration::from_millis(500),
+        retry_first: Duration::from_millis(100),
+        retry_max: Duration::from_millis(400),
+        rescan: Duration::from_millis(200),
+        ..WatchOptions::default()
+    }
+}
+
+/// Starts the watcher on the workspace, starting executions in its engine.
+fn watch(ws: &Workspace, options: WatchOptions) -> (Watcher, Notes) {
+    let notes: Notes = Arc::default();
+    let sink = notes.clone();
+    let commander = ws.engine.commander();
+    let watcher = Watcher::start(
+        ws.path(),
+        options,
+        Box::new(
+            move |request| match commander.send(Command::Start(Box::new(request))).wait() {
+                Ok(Reply::Started { execution_id }) => Ok(execution_id),
+                other => Err(format!("{other:?}")),
+            },
+        ),
+        Box::new(move |note| sink.lock().expect("notes").push(note.clone())),
+    )
+    .expect("watcher starts");
+    (watcher, notes)
+}
+
+fn wait_note(notes: &Notes, what: &str, wanted: impl Fn(&NoteKind) -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !notes.lock().expect("notes").iter().any(|n| wanted(&n.kind)) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {:?}",
+            notes.lock().expect("notes")
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn wait_watching(notes: &Notes) {
+    wait_note(notes, "the trigger to watch", |k| *k == NoteKind::Watching);
+}
+
+fn fired(notes: &Notes) -> Vec<String> {
+    notes
+        .lock()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NoteKind::Fired { detail, .. } => Some(detail.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn next_start(ws: &Workspace) -> NewExecution {
+    match ws.wait_for("an execution to start", |c| {
+        matches!(c, Change::ExecutionStarted(_))
+    }) {
+        Change::ExecutionStarted(new) => *new,
+        _ => unreachable!(),
+    }
+}
+
+/// Nothing starts during `quiet`.
+fn assert_no_start(ws: &Workspace, quiet: Duration) {
+    let deadline = Instant::now() + quiet;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        if let Ok(pipewright::engine::Event::Changed(Change::ExecutionStarted(new))) =
+            ws.events.recv_timeout(left)
+        {
+            panic!("unexpected execution: {:?}", new.trigger);
+        }
+    }
+}
+
+fn write_pipeline(ws: &Workspace, text: &str) {
+    std::fs::write(ws.path().join("app.pipeline.ron"), text).expect("pipeline");
+}
+
+fn git_pipeline(trigger: &str, mode: &str, build: &str) -> String {
+    format!(
+        r#"(name: "app", execution_mode: {mode}, triggers: [{trigger}], stages: [
+    (name: "Source", actions: [(name: "Code", category: Source,
+        provider: Git(repository: "repo", branch: "main"), output_artifacts: [(name: "Src")])]),
+    (name: "Build", actions: [(name: "Make", category: Build,
+        provider: Commands(commands: ["{build}"]), input_artifacts: ["Src"])]),
+])"#
+    )
+}
+
+fn repo(ws: &Workspace) -> std::path::PathBuf {
+    let repo = ws.path().join("repo");
+    init_repo(&repo);
+    commit(&repo, &[("src/lib.rs", "1")], "first");
+    repo
+}
+
+#[test]
+fn a_commit_on_the_watched_branch_starts_an_execution_with_that_commit() {
+    let ws = Workspace::new();
+    let repo = repo(&ws);
+    write_pipeline(
+        &ws,
+        &git_pipeline(
+            "GitChange(source: \"Code\")",
+            "SUPERSEDED",
+            "cat src/lib.rs",
+        ),
+    );
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+    let id = commit(&repo, &[("src/lib.rs", "2")], "Second version");
+    let started = next_start(&ws);
+    assert_eq!(started.source_revisions["Code"], id);
+    assert_eq!(started.trigger.kind, "GitChange");
+    assert_eq!(
+        started.trigger.detail,
+        format!("push to main by Ada Tester: {} Second version", &id[..7])
+    );
+    assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
+    let row = ws
+        .store()
+        .execution(&started.id)
+        .expect("read")
+        .expect("row");
+    assert_eq!(
+        row.trigger.detail, started.trigger.detail,
+        "history keeps it"
+    );
+}
+
+#[test]
+fn excluded_branches_and_excluded_paths_do_not_fire() {
+    let ws = Workspace::new();
+    let repo = repo(&ws);
+    let trigger = r#"GitChange(source: "Code",
+        branches: (includes: ["main", "release/*"], excludes: ["release/old"]),
+        file_paths: (excludes: ["docs/**", "*.md"]))"#;
+    write_pipeline(&ws, &git_pipeline(trigger, "QUEUED", "true"));
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+
+    git(&repo, &["checkout", "-q", "-b", "release/old"]);
+    commit(&repo, &[("src/lib.rs", "old")], "on an excluded branch");
+    git(&repo, &["checkout", "-q", "main"]);
+    commit(
+        &repo,
+        &[("docs/guide.txt", "x"), ("README.md", "y")],
+        "docs only",
+    );
+    assert_no_start(&ws, Duration::from_millis(1500));
+
+    let id = commit(
+        &repo,
+        &[("docs/more.txt", "x"), ("src/lib.rs", "3")],
+        "code too",
+    );
+    let started = next_start(&ws);
+    assert_eq!(started.source_revisions["Code"], id);
+    wait_note(&notes, "the fire", |k| matches!(k, NoteKind::Fired { .. }));
+    assert_eq!(fired(&notes).len(), 1, "{:?}", notes.lock().expect("notes"));
+}
+
+#[test]
+fn a_tag_that_matches_the_filter_fires() {
+    let ws = Workspace::new();
+    let repo = repo(&ws);
+    let trigger = r#"GitChange(source: "Code", tags: (includes: ["v[0-9]*"]))"#;
+    write_pipeline(&ws, &git_pipeline(trigger, "QUEUED", "true"));
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+
+    git(&repo, &["tag", "nightly"]);
+    commit(&repo, &[("src/lib.rs", "2")], "not tagged yet");
+    assert_no_start(&ws, Duration::from_millis(1500));
+
+    let id = git(&repo, &["rev-parse", "HEAD"]);
+    git(&repo, &["tag", "-a", "v1.0", "-m", "release 1.0"]);
+    let started = next_start(&ws);
+    assert_eq!(started.source_revisions["Code"], id, "the tagged commit");
+    assert!(
+        started.trigger.detail.starts_with("tag v1.0 by Ada Tester"),
+        "{}",
+        started.trigger.detail
+    );
+    assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
+}
+
+#[test]
+fn two_quick_commits_in_superseded_mode_end_with_the_latest_run() {
+    let ws = Workspace::new();
+    let repo = repo(&ws);
+    write_pipeline(
+        &ws,
+        &git_pipeline("GitChange(source: \"Code\")", "SUPERSEDED", "sleep 1"),
+    );
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+    commit(&repo, &[("src/lib.rs", "a")], "first of a burst");
+    let latest = commit(&repo, &[("src/lib.rs", "b")], "second of a burst");
+
+    let mut ended = Vec::new();
+    let deadline = Instant::now() + PATIENCE;
+    let mut revisions = std::collections::HashMap::new();
+    // Until the execution of the latest commit has ended.
+    while !ended
+        .iter()
+        .any(|(id, _)| revisions.get(id) == Some(&latest))
+    {
+        assert!(Instant::now() < deadline, "the latest commit never ran");
+        match ws.events.recv_timeout(Duration::from_secs(1)) {
+            Ok(pipewright::engine::Event::Changed(Change::ExecutionStarted(new))) => {
+                revisions.insert(new.id.clone(), new.source_revisions["Code"].clone());
+            }
+            Ok(pipewright::engine::Event::Changed(Change::ExecutionStatus {
+                execution_id,
+                status,
+                ..
+            })) if status.is_final() => ended.push((execution_id, status)),
+            _ => {}
+        }
+    }
+    let (last_id, last_status) = ended.last().expect("one ended").clone();
+    assert_eq!(revisions[&last_id], latest);
+    assert_eq!(last_status, ExecutionStatus::Succeeded);
+    assert!(revisions.len() <= 2, "no queue of runs: {revisions:?}");
+    for (id, status) in &ended {
+        if revisions[id] != latest {
+            assert!(
+                matches!(
+                    status,
+                    ExecutionStatus::Superseded | ExecutionStatus::Succeeded
+                ),
+                "{status}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_folder_change_fires_once_after_the_debounce() {
+    let ws = Workspace::new();
+    let site = ws.path().join("site");
+    std::fs::create_dir_all(&site).expect("site");
+    std::fs::write(site.join("index.html"), "v1").expect("write");
+    write_pipeline(
+        &ws,
+        r#"(name: "app", triggers: [FolderChange(source: "Pages", exclude: ["*.tmp"], debounce: "1s")],
+        stages: [
+            (name: "Source", actions: [(name: "Pages", category: Source,
+                provider: Folder(path: "site"), output_artifacts: [(name: "Site")])]),
+            (name: "Check", actions: [(name: "Count", category: Test,
+                provider: Commands(commands: ["ls"]), input_artifacts: ["Site"])]),
+        ])"#,
+    );
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+    std::fs::write(site.join("scratch.tmp"), "ignored").expect("write");
+    assert_no_start(&ws, Duration::from_millis(2000));
+
+    for (name, text) in [
+        ("index.html", "v2"),
+        ("about.html", "a"),
+        ("style.css", "c"),
+    ] {
+        std::fs::write(site.join(name), text).expect("write");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let started = next_start(&ws);
+    assert_eq!(started.trigger.kind, "FolderChange");
+    assert_eq!(
+        started.trigger.detail,
+        "change in site: 3 files (about.html, index.html, style.css)"
+    );
+    assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
+    assert_no_start(&ws, Duration::from_millis(2500));
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+#[test]
+fn a_schedule_fires_when_the_clock_reaches_it_with_its_variables() {
+    let ws = Workspace::new();
+    write_pipeline(
+        &ws,
+        r#"(name: "nightly", variables: [(name: "environment", default: "staging")],
+        triggers: [Schedule(cron: "0 2 * * *", timezone: "UTC", variables: {"environment": "nightly"})],
+        stages: [(name: "Build", actions: [(name: "Say", category: Build,
+            provider: Commands(commands: ["echo #{variables.environment}"]))])])"#,
+    );
+    let clock = Arc::new(ManualClock::new(at("2026-11-22T01:59:30Z")));
+    let (watcher, notes) = watch(
+        &ws,
+        WatchOptions {
+            clock: clock.clone(),
+            ..options()
+        },
+    );
+    wait_watching(&notes);
+    assert_eq!(
+        watcher.statuses()[0].next_fire,
+        Some(at("2026-11-22T02:00:00Z"))
+    );
+    assert_no_start(&ws, Duration::from_millis(500));
+
+    clock.set(at("2026-11-22T02:00:00Z"));
+    let started = next_start(&ws);
+    assert_eq!(started.trigger.kind, "Schedule");
+    assert_eq!(started.trigger.detail, "schedule 0 2 * * * (UTC)");
+    assert_eq!(started.variables["environment"], "nightly");
+    assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
+    assert_no_start(&ws, Duration::from_millis(500));
+    assert_eq!(
+        watcher.statuses()[0].next_fire,
+        Some(at("2026-11-23T02:00:00Z"))
+    );
+}
+
+#[test]
+fn paused_triggers_do_not_start_executions() {
+    let ws = Workspace::new();
+    let repo = repo(&ws);
+    write_pipeline(
+        &ws,
+        &git_pipeline("GitChange(source: \"Code\")", "QUEUED", "true"),
+    );
+    let (watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+    watcher.set_paused("app", true);
+    commit(&repo, &[("src/lib.rs", "2")], "while paused");
+    wait_note(&notes, "the paused fire", |k| {
+        matches!(k, NoteKind::Paused { .. })
+    });
+    assert_no_start(&ws, Duration::from_millis(300));
+    watcher.set_paused("app", false);
+    let id = commit(&repo, &[("src/lib.rs", "3")], "resumed");
+    assert_eq!(next_start(&ws).source_revisions["Code"], id);
+}
+
+#[test]
+fn the_watcher_survives_the_repository_being_deleted_and_recreated() {
+    let ws = Workspace::new();
+    let repo = repo(&ws);
+    write_pipeline(
+        &ws,
+        &git_pipeline("GitChange(source: \"Code\")", "QUEUED", "true"),
+    );
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+
+    // Moved away first, so the watcher never sees a half-deleted repository.
+    let gone = ws.path().join("gone");
+    std::fs::rename(&repo, &gone).expect("move the repository away");
+    std::fs::remove_dir_all(&gone).expect("delete the repository");
+    wait_note(&notes, "the failure", |k| matches!(k, NoteKind::Failing(_)));
+    std::thread::sleep(Duration::from_millis(1000));
+    let failures = notes
+        .lock()
+        .expect("notes")
+        .iter()
+        .filter(|n| matches!(n.kind, NoteKind::Failing(_)))
+        .count();
+    assert_eq!(
+        failures,
+        1,
+        "reported once, however often it is retried: {:?}",
+        notes.lock().expect("notes")
+    );
+
+    init_repo(&repo);
+    commit(&repo, &[("src/lib.rs", "new life")], "re-created");
+    wait_note(&notes, "the recovery", |k| *k == NoteKind::Recovered);
+    // Whatever the re-creation itself started, a new commit starts an execution of it.
+    let id = commit(&repo, &[("src/lib.rs", "after")], "after the return");
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        assert!(Instant::now() < deadline, "the new commit never fired");
+        if next_start(&ws).source_revisions["Code"] == id {
+            break;
+        }
+    }
+    assert!(Path::new(&repo).exists());
+}

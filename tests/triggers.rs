@@ -408,3 +408,106 @@ fn the_watcher_survives_the_repository_being_deleted_and_recreated() {
     }
     assert!(Path::new(&repo).exists());
 }
+
+#[test]
+fn a_remote_repository_is_polled_and_its_new_commit_fires() {
+    let ws = Workspace::new();
+    let remote = ws.path().join("elsewhere/remote");
+    init_repo(&remote);
+    commit(&remote, &[("src/lib.rs", "1")], "first");
+    let url = format!("file://{}", remote.display());
+    write_pipeline(
+        &ws,
+        &format!(
+            r#"(name: "app", triggers: [GitChange(source: "Code", poll_interval: "10s",
+                file_paths: (includes: ["src/**"]))], stages: [
+    (name: "Source", actions: [(name: "Code", category: Source,
+        provider: Git(repository: "{url}", branch: "main"), output_artifacts: [(name: "Src")])]),
+    (name: "Build", actions: [(name: "Make", category: Build,
+        provider: Commands(commands: ["cat src/lib.rs"]), input_artifacts: ["Src"])]),
+])"#
+        ),
+    );
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+    commit(&remote, &[("docs/a.txt", "x")], "docs");
+    let id = commit(&remote, &[("src/lib.rs", "2")], "Remote change");
+    let started = next_start(&ws);
+    assert_eq!(started.source_revisions["Code"], id);
+    assert_eq!(
+        started.trigger.detail,
+        format!("push to main by Ada Tester: {} Remote change", &id[..7])
+    );
+    assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
+}
+
+#[test]
+fn pipewright_watch_logs_what_fired_and_stops_cleanly_on_ctrl_c() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    init_repo(&repo);
+    commit(&repo, &[("src/lib.rs", "1")], "first");
+    std::fs::write(
+        dir.path().join("app.pipeline.ron"),
+        git_pipeline("GitChange(source: \"Code\")", "QUEUED", "true"),
+    )
+    .expect("pipeline");
+    let mut child = std::process::Command::new(common::binary())
+        .arg("watch")
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pipewright watch starts");
+    let (lines, received) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    let mut expect = |wanted: &dyn Fn(&str) -> bool, what: &str| {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = received
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no line for {what}; saw {seen:?}"));
+            let found = wanted(&line);
+            seen.push(line);
+            if found {
+                return;
+            }
+        }
+    };
+    expect(
+        &|l| l.ends_with("app: watching GitChange on Code"),
+        "watching",
+    );
+    let id = commit(&repo, &[("src/lib.rs", "2")], "From the CLI");
+    let fired = format!(
+        "app: push to main by Ada Tester: {} From the CLI → started execution",
+        &id[..7]
+    );
+    expect(&|l| l.contains(&fired), "the fire");
+    expect(&|l| l.contains("ended Succeeded"), "the end");
+
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .expect("interrupt");
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "watch did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+}

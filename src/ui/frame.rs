@@ -233,6 +233,9 @@ impl PipewrightApp {
             });
             ui.separator();
             self.run_controls(ui);
+            if let Some(triggers) = self.run.as_ref().and_then(|r| r.triggers.as_ref()) {
+                triggers.menu(ui);
+            }
             ui.separator();
             let workspace = self
                 .workspace

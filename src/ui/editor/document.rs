@@ -32,6 +32,7 @@ fn same_content(a: &Pipeline, b: &Pipeline) -> bool {
     a.name == b.name
         && a.execution_mode == b.execution_mode
         && a.variables == b.variables
+        && a.triggers == b.triggers
         && a.stages == b.stages
 }
 

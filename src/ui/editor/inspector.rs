@@ -5,7 +5,9 @@ use egui::{ComboBox, DragValue, Ui};
 
 use super::canvas::{Selection, runs_before};
 use super::form::Form;
+use super::triggers_form;
 use crate::model::edit::ActionRef;
+use crate::model::triggers::TriggerSpec;
 use crate::model::{
     Action, Category, ExecutionMode, GitOutputFormat, OutputArtifact, Pipeline, PipelineVariable,
     Problem, Provider, SecretSource,
@@ -34,6 +36,8 @@ pub enum InspectorAction {
         mode: ExecutionMode,
         /// The variables.
         variables: Vec<PipelineVariable>,
+        /// The triggers.
+        triggers: Vec<TriggerSpec>,
     },
     /// A stage's new name.
     RenameStage(usize, String),
@@ -93,10 +97,11 @@ fn pipeline_form(
 ) {
     heading(ui, "📋", "Pipeline", "Settings of the whole pipeline");
     let form = Form::new(problems, "");
-    let (mut name, mut mode, mut variables) = (
+    let (mut name, mut mode, mut variables, mut triggers) = (
         pipeline.name.clone(),
         pipeline.execution_mode,
         pipeline.variables.clone(),
+        pipeline.triggers.clone(),
     );
     form.text(ui, "Pipeline name", &mut name, "name", "my-pipeline");
     ui.add_space(4.0);
@@ -164,12 +169,19 @@ fn pipeline_form(
             description: None,
         });
     }
+    ui.add_space(8.0);
+    triggers_form::show(ui, &form, pipeline, &mut triggers);
     form.errors(ui, "stages");
-    if name != pipeline.name || mode != pipeline.execution_mode || variables != pipeline.variables {
+    if name != pipeline.name
+        || mode != pipeline.execution_mode
+        || variables != pipeline.variables
+        || triggers != pipeline.triggers
+    {
         actions.push(InspectorAction::Pipeline {
             name,
             mode,
             variables,
+            triggers,
         });
     }
 }

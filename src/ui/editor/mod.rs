@@ -12,3 +12,4 @@ pub mod palette;
 pub mod placement;
 pub mod problems;
 pub mod state;
+pub mod triggers_form;

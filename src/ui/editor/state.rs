@@ -250,11 +250,13 @@ impl Editor {
                 name,
                 mode,
                 variables,
+                triggers,
             } => {
                 self.document.edit(typing, |p| {
                     p.name = name;
                     p.execution_mode = mode;
                     p.variables = variables;
+                    p.triggers = triggers;
                 });
             }
             InspectorAction::RenameStage(stage, name) => {

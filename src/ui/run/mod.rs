@@ -10,3 +10,4 @@ pub mod overlay;
 pub mod state;
 pub mod tests_tab;
 pub mod timeline;
+pub mod triggers;

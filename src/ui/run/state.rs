@@ -9,6 +9,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use super::model::{ExecutionView, RunModel};
+use super::triggers::Triggers;
 use crate::engine::{Command, Engine, EngineOptions, Event, Pending, Reply, StartRequest};
 use crate::model::status::{ExecutionStatus, RetryMode, StopMode};
 use crate::store::history::{ExecutionFilter, HistoryExtra};
@@ -63,12 +64,14 @@ pub struct RunState {
     pub error: Option<String>,
     /// Executions this app started (run view jumps to them).
     started: Vec<String>,
+    /// The workspace's trigger watcher.
+    pub triggers: Option<Triggers>,
 }
 
 impl RunState {
     /// Starts the engine of `workspace`; `wake` repaints the UI when events arrive.
     pub fn start(workspace: &Path, wake: Wake, notifier: Arc<dyn Notifier>) -> Self {
-        let (engine, events, error) = match Engine::start(workspace, EngineOptions::default()) {
+        let (engine, events, mut error) = match Engine::start(workspace, EngineOptions::default()) {
             Ok(engine) => {
                 let waker = wake.clone();
                 let events = engine.subscribe_with_waker(Box::new(move || waker()));
@@ -80,6 +83,12 @@ impl RunState {
                 Some(format!("cannot start the engine: {error}")),
             ),
         };
+        let triggers = engine.as_ref().and_then(|engine| {
+            let waker = wake.clone();
+            Triggers::start(workspace, engine, move || waker())
+                .map_err(|e| error = Some(format!("cannot watch the triggers: {e}")))
+                .ok()
+        });
         let store = Store::open(workspace).ok();
         let mut state = Self {
             engine,
@@ -103,6 +112,7 @@ impl RunState {
             summaries: HashMap::new(),
             error,
             started: Vec::new(),
+            triggers,
         };
         if let Some(store) = &state.store
             && let Ok(transitions) = store.transitions_all()
@@ -124,6 +134,7 @@ impl RunState {
 
     /// Stops the engine, killing running processes.
     pub fn shutdown(&mut self) {
+        self.triggers = None;
         if let Some(engine) = self.engine.take() {
             engine.shutdown();
         }

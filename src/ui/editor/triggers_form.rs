@@ -117,23 +117,23 @@ fn filter_form(
     ui: &mut Ui,
     form: &Form,
     field: &str,
-    what: &str,
+    (plural, item): (&str, &str),
     filter: &mut Option<Filter>,
     hint: &str,
 ) {
     let mut edited = filter.clone().unwrap_or_default();
     form.list(
         ui,
-        &format!("{what} to include"),
-        &format!("{what} include"),
+        &format!("{plural} to include"),
+        &format!("{item} include"),
         &mut edited.includes,
         &format!("{field}.includes"),
         hint,
     );
     form.list(
         ui,
-        &format!("{what} to exclude"),
-        &format!("{what} exclude"),
+        &format!("{plural} to exclude"),
+        &format!("{item} exclude"),
         &mut edited.excludes,
         &format!("{field}.excludes"),
         hint,
@@ -154,7 +154,7 @@ fn git_form(ui: &mut Ui, form: &Form, path: &str, git: &mut GitTrigger, sources:
         ui,
         form,
         &format!("{path}.branches"),
-        "Branch",
+        ("Branches", "Branch"),
         &mut git.branches,
         "main or release/*",
     );
@@ -162,7 +162,7 @@ fn git_form(ui: &mut Ui, form: &Form, path: &str, git: &mut GitTrigger, sources:
         ui,
         form,
         &format!("{path}.tags"),
-        "Tag",
+        ("Tags", "Tag"),
         &mut git.tags,
         "v*",
     );
@@ -170,7 +170,7 @@ fn git_form(ui: &mut Ui, form: &Form, path: &str, git: &mut GitTrigger, sources:
         ui,
         form,
         &format!("{path}.file_paths"),
-        "Path",
+        ("File paths", "Path"),
         &mut git.file_paths,
         "src/** or *.md",
     );

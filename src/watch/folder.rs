@@ -76,7 +76,9 @@ impl FolderWatch {
         if self.debouncer.is_none() {
             self.debouncer = Some(self.start()?);
         }
-        let grace = (self.debounce / 4).max(Duration::from_millis(100));
+        // The debouncer settles each file for half the quiet time; the folder as a whole must
+        // then stay quiet for the other half, so one burst fires once.
+        let grace = self.half_quiet();
         let paths = {
             let Ok(mut pending) = self.pending.lock() else {
                 return Ok(Vec::new());
@@ -117,8 +119,10 @@ impl FolderWatch {
 
     fn start(&self) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, String> {
         let (pending, wake) = (self.pending.clone(), self.wake.clone());
-        let mut debouncer =
-            new_debouncer(self.debounce, None, move |result: DebounceEventResult| {
+        let mut debouncer = new_debouncer(
+            self.half_quiet(),
+            None,
+            move |result: DebounceEventResult| {
                 let Ok(events) = result else { return };
                 if let Ok(mut pending) = pending.lock() {
                     // Reading the folder (the Folder source copying it, say) is not a change.
@@ -131,8 +135,9 @@ impl FolderWatch {
                     pending.last = Some(Instant::now());
                 }
                 wake();
-            })
-            .map_err(|error| format!("cannot watch {}: {error}", self.path.display()))?;
+            },
+        )
+        .map_err(|error| format!("cannot watch {}: {error}", self.path.display()))?;
         // A zip file is watched through its folder, keeping only its own events.
         let (target, mode) = if self.path.is_file() {
             (
@@ -146,6 +151,11 @@ impl FolderWatch {
             .watch(target, mode)
             .map_err(|error| format!("cannot watch {}: {error}", self.path.display()))?;
         Ok(debouncer)
+    }
+
+    /// Half the trigger's quiet time (at least 100 ms).
+    fn half_quiet(&self) -> Duration {
+        (self.debounce / 2).max(Duration::from_millis(100))
     }
 
     /// The changed path relative to the folder, unless it does not count.

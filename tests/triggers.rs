@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use common::{PATIENCE, Workspace, commit, git, init_repo};
-use pipewright::engine::{Command, Reply};
 use pipewright::model::status::ExecutionStatus;
 use pipewright::store::{Change, NewExecution};
 use pipewright::watch::{ManualClock, Note, NoteKind, WatchOptions, Watcher};
@@ -35,12 +34,7 @@ fn watch(ws: &Workspace, options: WatchOptions) -> (Watcher, Notes) {
     let watcher = Watcher::start(
         ws.path(),
         options,
-        Box::new(
-            move |request| match commander.send(Command::Start(Box::new(request))).wait() {
-                Ok(Reply::Started { execution_id }) => Ok(execution_id),
-                other => Err(format!("{other:?}")),
-            },
-        ),
+        Box::new(move |request| commander.start(request).map_err(|e| e.to_string())),
         Box::new(move |note| sink.lock().expect("notes").push(note.clone())),
     )
     .expect("watcher starts");

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Local;
 
-use crate::engine::{Command, Engine, EngineOptions, Event, Reply};
+use crate::engine::{Engine, EngineOptions, Event};
 use crate::model::workspace;
 use crate::store::Change;
 use crate::watch::{WatchOptions, Watcher};
@@ -55,13 +55,7 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
     let watcher = Watcher::start(
         &root,
         WatchOptions::default(),
-        Box::new(
-            move |request| match commander.send(Command::Start(Box::new(request))).wait() {
-                Ok(Reply::Started { execution_id }) => Ok(execution_id),
-                Ok(other) => Err(format!("unexpected answer {other:?}")),
-                Err(error) => Err(error.to_string()),
-            },
-        ),
+        Box::new(move |request| commander.start(request).map_err(|e| e.to_string())),
         Box::new(|note| say(&note.to_string())),
     )
     .context("cannot start the trigger watcher")?;

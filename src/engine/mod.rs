@@ -180,6 +180,14 @@ impl Commander {
         }
         Pending(answer)
     }
+
+    /// Starts an execution and waits for its id (blocks: not for the UI thread).
+    pub fn start(&self, request: StartRequest) -> Result<String, EngineError> {
+        match self.send(Command::Start(Box::new(request))).wait()? {
+            Reply::Started { execution_id } => Ok(execution_id),
+            Reply::Done => Err(EngineError::Refused("no execution was started".into())),
+        }
+    }
 }
 
 /// Engine settings.

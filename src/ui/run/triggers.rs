@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::Local;
 use egui::Ui;
 
-use crate::engine::{Command, Engine, Reply};
+use crate::engine::Engine;
 use crate::ui::theme;
 use crate::watch::{TriggerStatus, WatchOptions, Watcher};
 
@@ -34,13 +34,7 @@ impl Triggers {
         let watcher = Watcher::start(
             workspace,
             WatchOptions::default(),
-            Box::new(move |request| {
-                match commander.send(Command::Start(Box::new(request))).wait() {
-                    Ok(Reply::Started { execution_id }) => Ok(execution_id),
-                    Ok(other) => Err(format!("unexpected answer {other:?}")),
-                    Err(error) => Err(error.to_string()),
-                }
-            }),
+            Box::new(move |request| commander.start(request).map_err(|e| e.to_string())),
             Box::new(move |note| {
                 if let Ok(mut lines) = lines.lock() {
                     lines.push_front(format!("{} {note}", Local::now().format("%H:%M:%S")));

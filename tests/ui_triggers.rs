@@ -65,3 +65,59 @@ fn the_top_bar_shows_active_triggers_and_pauses_a_pipeline() {
     assert!(triggers.expect("watcher").is_paused("nightly"));
     app.get_by_label("⏸ Triggers paused");
 }
+
+const AUTO: &str = r#"(name: "auto", triggers: [GitChange(source: "Checkout")], stages: [
+    (name: "Source", actions: [(name: "Checkout", category: Source,
+        provider: Git(repository: "lighthouse-site", branch: "main"),
+        output_artifacts: [(name: "Site")])]),
+    (name: "Build", actions: [(name: "List", category: Build,
+        provider: Commands(commands: ["ls"]), input_artifacts: ["Site"])]),
+])"#;
+
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Ada Tester",
+            "-c",
+            "user.email=ada@example.invalid",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[test]
+fn a_commit_starts_the_pipeline_in_the_app_and_the_run_view_follows_it() {
+    let setup = Setup::demo_with("auto.pipeline.ron", AUTO);
+    let mut app = setup.app("auto.pipeline.ron");
+    wait_until(&mut app, "the watcher to list the trigger", triggers_listed);
+    // A manual run first: the view shows it until the trigger's execution takes over.
+    app.get_by_label("▶ Run").click();
+    app.run_ok();
+    app.get_by_label("▶ Start").click();
+    app.run_ok();
+    wait_until(&mut app, "the manual run to succeed", |state| {
+        state.runs().and_then(|r| r.shown()).is_some_and(|view| {
+            view.trigger.kind == "Manual"
+                && view.status == pipewright::model::status::ExecutionStatus::Succeeded
+        })
+    });
+    let repo = setup.workspace().join("lighthouse-site");
+    std::fs::write(repo.join("news.html"), "<h1>news</h1>").expect("write");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Add a news page"]);
+    let commit = git(&repo, &["rev-parse", "--short=7", "HEAD"]);
+    wait_until(&mut app, "the triggered execution to succeed", |state| {
+        state.runs().and_then(|r| r.shown()).is_some_and(|view| {
+            view.trigger.kind == "GitChange"
+                && view.status == pipewright::model::status::ExecutionStatus::Succeeded
+        })
+    });
+    app.run_ok();
+    let detail = format!("push to main by Ada Tester: {commit} Add a news page");
+    assert!(app.query_all_by_label_contains(&detail).count() >= 1);
+}

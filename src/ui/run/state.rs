@@ -145,6 +145,7 @@ impl RunState {
     pub fn pump(&mut self) -> bool {
         let started = Instant::now();
         let mut changed = false;
+        let mut triggered = None;
         if let Some(events) = &self.events {
             while started.elapsed() < EVENT_BUDGET {
                 let Ok(event) = events.try_recv() else { break };
@@ -156,6 +157,11 @@ impl RunState {
                     ) {
                         self.history_stale = true;
                     }
+                    if let Change::ExecutionStarted(new) = change
+                        && new.trigger.kind != "Manual"
+                    {
+                        triggered = Some((new.pipeline.clone(), new.id.clone()));
+                    }
                 }
                 self.model.apply(&event);
                 changed = true;
@@ -163,6 +169,14 @@ impl RunState {
             if started.elapsed() >= EVENT_BUDGET {
                 (self.wake)();
             }
+        }
+        // A trigger's execution takes over the view unless the shown one is still running.
+        if let Some((pipeline, id)) = triggered
+            && self
+                .shown()
+                .is_none_or(|v| !v.is_live() && v.pipeline == pipeline)
+        {
+            self.show(&id);
         }
         for (pipeline, id, status) in std::mem::take(&mut self.model.ended) {
             self.notifier.notify(

@@ -162,7 +162,11 @@ fn excluded_branches_and_excluded_paths_do_not_fire() {
     git(&repo, &["checkout", "-q", "main"]);
     commit(
         &repo,
-        &[("docs/guide.txt", "x"), ("README.md", "y")],
+        &[
+            ("docs/guide.txt", "x"),
+            ("docs/café.txt", "z"),
+            ("README.md", "y"),
+        ],
         "docs only",
     );
     assert_no_start(&ws, Duration::from_millis(1500));
@@ -504,4 +508,69 @@ fn pipewright_watch_logs_what_fired_and_stops_cleanly_on_ctrl_c() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status}");
+}
+
+#[test]
+fn a_push_to_another_watched_branch_runs_as_that_branch() {
+    let ws = Workspace::new();
+    let repo = repo(&ws);
+    write_pipeline(
+        &ws,
+        r#"(name: "app", triggers: [GitChange(source: "Code", branches: (includes: ["main", "release/*"]))],
+        stages: [
+            (name: "Source", actions: [(name: "Code", category: Source, namespace: "Code",
+                provider: Git(repository: "repo", branch: "main"), output_artifacts: [(name: "Src")])]),
+            (name: "Build", actions: [(name: "Check", category: Build, input_artifacts: ["Src"],
+                provider: Commands(commands: ["test '#{Code.BranchName}' = release/1.0", "test -f hotfix.txt"]))]),
+        ])"#,
+    );
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+    git(&repo, &["checkout", "-q", "-b", "release/1.0"]);
+    let id = commit(&repo, &[("hotfix.txt", "fix")], "Hotfix");
+    // Creating the branch may fire on its own (a new branch is a push); wait for the commit.
+    let started = loop {
+        let started = next_start(&ws);
+        if started.source_revisions["Code"] == id {
+            break started;
+        }
+    };
+    assert!(
+        started.trigger.detail.starts_with("push to release/1.0"),
+        "{}",
+        started.trigger.detail
+    );
+    assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
+}
+
+#[test]
+fn a_folder_that_is_replaced_fires_once_when_it_is_back() {
+    let ws = Workspace::new();
+    let site = ws.path().join("site");
+    std::fs::create_dir_all(&site).expect("site");
+    std::fs::write(site.join("index.html"), "v1").expect("write");
+    write_pipeline(
+        &ws,
+        r#"(name: "app", triggers: [FolderChange(source: "Pages", debounce: "1s")],
+        stages: [
+            (name: "Source", actions: [(name: "Pages", category: Source,
+                provider: Folder(path: "site"), output_artifacts: [(name: "Site")])]),
+            (name: "Check", actions: [(name: "Read", category: Test,
+                provider: Commands(commands: ["grep v2 index.html"]), input_artifacts: ["Site"])]),
+        ])"#,
+    );
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+    std::fs::remove_dir_all(&site).expect("remove");
+    wait_note(&notes, "the missing folder", |k| {
+        matches!(k, NoteKind::Failing(_))
+    });
+    let build = ws.path().join("build");
+    std::fs::create_dir_all(&build).expect("build");
+    std::fs::write(build.join("index.html"), "v2").expect("write");
+    std::fs::rename(&build, &site).expect("put the new folder in place");
+    let started = next_start(&ws);
+    assert_eq!(started.trigger.detail, "change in site: the folder is back");
+    assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
+    assert_no_start(&ws, Duration::from_millis(2000));
 }

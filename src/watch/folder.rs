@@ -18,146 +18,22 @@ const STATE_DIR: &str = ".pipewright";
 /// Files named in a trigger's detail.
 const NAMED_FILES: usize = 3;
 
-/// Paths changed since the last fire, and when the last debounced batch came.
+/// Relevant paths changed since the last fire, and when the last of them came.
 #[derive(Default)]
 struct Pending {
-    paths: Vec<PathBuf>,
+    paths: Vec<String>,
     last: Option<Instant>,
 }
 
-/// Watches one folder (or zip file) for one trigger.
-pub struct FolderWatch {
+/// Which changed paths count, as paths relative to the folder.
+#[derive(Clone)]
+struct Scope {
     path: PathBuf,
     shown: String,
     excludes: GlobFilter,
-    debounce: Duration,
-    wake: Wake,
-    pending: Arc<Mutex<Pending>>,
-    debouncer: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
 }
 
-impl FolderWatch {
-    /// Prepares the watch; it starts at the first [`FolderWatch::poll`].
-    pub fn new(
-        trigger: &FolderTrigger,
-        config: &FolderConfig,
-        workspace: &Path,
-        wake: Wake,
-    ) -> Result<Self, String> {
-        let excludes = GlobFilter::new(&Filter {
-            includes: Vec::new(),
-            excludes: trigger
-                .exclude
-                .iter()
-                .chain(&config.exclude)
-                .cloned()
-                .collect(),
-        })?;
-        Ok(Self {
-            path: workspace.join(&config.path),
-            shown: config.path.clone(),
-            excludes,
-            debounce: trigger.debounce.unwrap_or(DEFAULT_DEBOUNCE).to_std(),
-            wake,
-            pending: Arc::default(),
-            debouncer: None,
-        })
-    }
-
-    /// Starts watching if needed; fires once a burst of relevant changes has settled.
-    pub fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, String> {
-        if !self.path.exists() {
-            self.debouncer = None;
-            return Err(format!(
-                "folder {} does not exist: create it or fix the Folder source's path",
-                self.path.display()
-            ));
-        }
-        if self.debouncer.is_none() {
-            self.debouncer = Some(self.start()?);
-        }
-        // The debouncer settles each file for half the quiet time; the folder as a whole must
-        // then stay quiet for the other half, so one burst fires once.
-        let grace = self.half_quiet();
-        let paths = {
-            let Ok(mut pending) = self.pending.lock() else {
-                return Ok(Vec::new());
-            };
-            match pending.last {
-                Some(last) if tick.now.duration_since(last) >= grace => {
-                    pending.last = None;
-                    std::mem::take(&mut pending.paths)
-                }
-                _ => return Ok(Vec::new()),
-            }
-        };
-        let mut changed: Vec<String> = paths
-            .iter()
-            .filter_map(|path| self.relevant(path))
-            .collect();
-        changed.sort();
-        changed.dedup();
-        if changed.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut named = changed[..changed.len().min(NAMED_FILES)].join(", ");
-        if changed.len() > NAMED_FILES {
-            named.push_str(", …");
-        }
-        let files = if changed.len() == 1 { "file" } else { "files" };
-        Ok(vec![Fire {
-            kind: "FolderChange",
-            detail: format!(
-                "change in {}: {} {files} ({named})",
-                self.shown,
-                changed.len()
-            ),
-            revisions: IndexMap::new(),
-            variables: IndexMap::new(),
-        }])
-    }
-
-    fn start(&self) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, String> {
-        let (pending, wake) = (self.pending.clone(), self.wake.clone());
-        let mut debouncer = new_debouncer(
-            self.half_quiet(),
-            None,
-            move |result: DebounceEventResult| {
-                let Ok(events) = result else { return };
-                if let Ok(mut pending) = pending.lock() {
-                    // Reading the folder (the Folder source copying it, say) is not a change.
-                    pending.paths.extend(
-                        events
-                            .into_iter()
-                            .filter(|event| !event.kind.is_access())
-                            .flat_map(|event| event.event.paths),
-                    );
-                    pending.last = Some(Instant::now());
-                }
-                wake();
-            },
-        )
-        .map_err(|error| format!("cannot watch {}: {error}", self.path.display()))?;
-        // A zip file is watched through its folder, keeping only its own events.
-        let (target, mode) = if self.path.is_file() {
-            (
-                self.path.parent().unwrap_or(Path::new("/")),
-                RecursiveMode::NonRecursive,
-            )
-        } else {
-            (self.path.as_path(), RecursiveMode::Recursive)
-        };
-        debouncer
-            .watch(target, mode)
-            .map_err(|error| format!("cannot watch {}: {error}", self.path.display()))?;
-        Ok(debouncer)
-    }
-
-    /// Half the trigger's quiet time (at least 100 ms).
-    fn half_quiet(&self) -> Duration {
-        (self.debounce / 2).max(Duration::from_millis(100))
-    }
-
+impl Scope {
     /// The changed path relative to the folder, unless it does not count.
     fn relevant(&self, path: &Path) -> Option<String> {
         if self.path.is_file() {
@@ -171,5 +47,154 @@ impl FolderWatch {
             || path.is_dir()
             || !self.excludes.matches(&text);
         (!ignored).then_some(text)
+    }
+}
+
+/// Watches one folder (or zip file) for one trigger.
+pub struct FolderWatch {
+    scope: Scope,
+    debounce: Duration,
+    wake: Wake,
+    pending: Arc<Mutex<Pending>>,
+    debouncer: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
+    /// The folder was gone at the last look: its return is a change.
+    was_missing: bool,
+}
+
+impl FolderWatch {
+    /// Prepares the watch; it starts at the first [`FolderWatch::poll`].
+    pub fn new(
+        trigger: &FolderTrigger,
+        config: &FolderConfig,
+        workspace: &Path,
+        wake: Wake,
+    ) -> Result<Self, String> {
+        // Written like the Folder source reads them: relative, `./` optional.
+        let excludes = trigger
+            .exclude
+            .iter()
+            .chain(&config.exclude)
+            .map(|glob| glob.strip_prefix("./").unwrap_or(glob).to_string())
+            .collect();
+        let excludes = GlobFilter::new(&Filter {
+            includes: Vec::new(),
+            excludes,
+        })?;
+        Ok(Self {
+            scope: Scope {
+                path: workspace.join(&config.path),
+                shown: config.path.clone(),
+                excludes,
+            },
+            debounce: trigger.debounce.unwrap_or(DEFAULT_DEBOUNCE).to_std(),
+            wake,
+            pending: Arc::default(),
+            debouncer: None,
+            was_missing: false,
+        })
+    }
+
+    /// Starts watching if needed; fires once a burst of relevant changes has settled.
+    pub fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, String> {
+        if !self.scope.path.exists() {
+            self.debouncer = None;
+            self.was_missing = true;
+            return Err(format!(
+                "folder {} does not exist: create it or fix the Folder source's path",
+                self.scope.path.display()
+            ));
+        }
+        if self.debouncer.is_none() {
+            self.debouncer = Some(self.start()?);
+            if std::mem::take(&mut self.was_missing) {
+                return Ok(vec![self.fire(format!(
+                    "change in {}: the folder is back",
+                    self.scope.shown
+                ))]);
+            }
+        }
+        // The debouncer settles each file for half the quiet time; the folder as a whole must
+        // then stay quiet for the other half, so one burst fires once.
+        let grace = self.half_quiet();
+        let mut changed = {
+            let Ok(mut pending) = self.pending.lock() else {
+                return Ok(Vec::new());
+            };
+            match pending.last {
+                Some(last) if tick.now.duration_since(last) >= grace => {
+                    pending.last = None;
+                    std::mem::take(&mut pending.paths)
+                }
+                _ => return Ok(Vec::new()),
+            }
+        };
+        changed.sort();
+        changed.dedup();
+        let mut named = changed[..changed.len().min(NAMED_FILES)].join(", ");
+        if changed.len() > NAMED_FILES {
+            named.push_str(", …");
+        }
+        let files = if changed.len() == 1 { "file" } else { "files" };
+        Ok(vec![self.fire(format!(
+            "change in {}: {} {files} ({named})",
+            self.scope.shown,
+            changed.len()
+        ))])
+    }
+
+    fn fire(&self, detail: String) -> Fire {
+        Fire {
+            kind: "FolderChange",
+            detail,
+            revisions: IndexMap::new(),
+            variables: IndexMap::new(),
+            branch: None,
+        }
+    }
+
+    fn start(&self) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, String> {
+        let (pending, wake, scope) = (self.pending.clone(), self.wake.clone(), self.scope.clone());
+        let mut debouncer = new_debouncer(
+            self.half_quiet(),
+            None,
+            move |result: DebounceEventResult| {
+                let Ok(events) = result else { return };
+                // Reading the folder (the Folder source copying it, say), excluded files and
+                // the workspace's own state do not count, nor keep the folder from settling.
+                let relevant: Vec<String> = events
+                    .iter()
+                    .filter(|event| !event.kind.is_access())
+                    .flat_map(|event| &event.event.paths)
+                    .filter_map(|path| scope.relevant(path))
+                    .collect();
+                if relevant.is_empty() {
+                    return;
+                }
+                if let Ok(mut pending) = pending.lock() {
+                    pending.paths.extend(relevant);
+                    pending.last = Some(Instant::now());
+                }
+                wake();
+            },
+        )
+        .map_err(|error| format!("cannot watch {}: {error}", self.scope.path.display()))?;
+        // A zip file is watched through its folder, keeping only its own events.
+        let (target, mode) = if self.scope.path.is_file() {
+            (
+                self.scope.path.parent().unwrap_or(Path::new("/")),
+                RecursiveMode::NonRecursive,
+            )
+        } else {
+            (self.scope.path.as_path(), RecursiveMode::Recursive)
+        };
+        debouncer
+            .watch(target, mode)
+            .map_err(|error| format!("cannot watch {}: {error}", self.scope.path.display()))?;
+        Ok(debouncer)
+    }
+
+    /// Half the trigger's quiet time (at least 100 ms).
+    fn half_quiet(&self) -> Duration {
+        (self.debounce / 2).max(Duration::from_millis(100))
     }
 }

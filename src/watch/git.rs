@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use sha2::{Digest, Sha256};
 
-use super::git_command::git;
+use super::git_command::{FETCH, git, git_within};
 use super::refs::{self, Moved, Snapshot};
 use super::{Fire, Tick, Wake};
 use crate::engine::actions::git_source::{is_url, redact};
@@ -135,7 +135,11 @@ impl GitWatch {
         );
         let mut fires = Vec::new();
         if !moved.is_empty() && !self.local {
-            self.fetch()?;
+            // Needed for file path filters; otherwise it only names the author.
+            let fetched = self.fetch();
+            if self.paths.is_some() {
+                fetched?;
+            }
         }
         for change in moved {
             if let Some(fire) = self.fire_for(&change)? {
@@ -170,7 +174,8 @@ impl GitWatch {
         }
         let commit = change.commit();
         let short = &commit[..7.min(commit.len())];
-        let about = git(&self.objects, &["log", "-1", "--format=%an%x1f%s", commit])
+        let about = self
+            .in_objects(&["log", "-1", "--format=%an%x1f%s", commit])
             .ok()
             .and_then(|line| {
                 let (author, subject) = line.trim_end().split_once('\u{1f}')?;
@@ -184,11 +189,16 @@ impl GitWatch {
             Some((author, subject)) => format!("{what} by {author}: {short} {subject}"),
             None => format!("{what}: {short}"),
         };
+        let branch = match change {
+            Moved::Branch { name, .. } => Some((self.source.clone(), name.clone())),
+            Moved::Tag { .. } => None,
+        };
         Ok(Some(Fire {
             kind: "GitChange",
             detail,
             revisions: IndexMap::from([(self.source.clone(), commit.to_string())]),
             variables: IndexMap::new(),
+            branch,
         }))
     }
 
@@ -196,37 +206,58 @@ impl GitWatch {
     /// branch, or history that was rewritten away) the files of its newest commit.
     fn changed_files(&self, from: Option<&str>, to: &str) -> Result<Vec<String>, String> {
         let listed = match from {
-            Some(from) => git(&self.objects, &["diff", "--name-only", from, to]).ok(),
+            Some(from) => self
+                .in_objects(&["diff", "-z", "--name-only", from, to])
+                .ok(),
             None => None,
         };
         let listed = match listed {
             Some(listed) => listed,
-            None => git(
-                &self.objects,
-                &[
+            None => self
+                .in_objects(&[
                     "diff-tree",
+                    "-z",
                     "--no-commit-id",
                     "--name-only",
                     "-r",
                     "--root",
                     to,
-                ],
-            )
-            .map_err(|error| format!("cannot list the files of {to}: {error}"))?,
+                ])
+                .map_err(|error| format!("cannot list the files of {to}: {error}"))?,
         };
-        Ok(listed.lines().map(str::to_string).collect())
+        Ok(listed
+            .split('\0')
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// Runs git on the commits: in the local repository, or with `--git-dir` on the cache of a
+    /// remote one (never in whatever repository happens to hold the cache folder).
+    fn in_objects(&self, args: &[&str]) -> Result<String, String> {
+        if self.local {
+            return git(&self.objects, args);
+        }
+        let git_dir = self.objects.to_string_lossy().into_owned();
+        let mut full = vec!["--git-dir", git_dir.as_str()];
+        full.extend_from_slice(args);
+        git(Path::new("/"), &full)
     }
 
     /// Brings a remote repository's branches and tags into the cache.
     fn fetch(&self) -> Result<(), String> {
-        if !self.objects.exists() {
+        if !self.objects.join("HEAD").is_file() {
             std::fs::create_dir_all(&self.objects)
                 .map_err(|error| format!("cannot create {}: {error}", self.objects.display()))?;
-            git(&self.objects, &["init", "--bare", "--quiet"])?;
+            let cache = self.objects.to_string_lossy().into_owned();
+            git(Path::new("/"), &["init", "--bare", "--quiet", &cache])?;
         }
-        git(
-            &self.objects,
+        let git_dir = self.objects.to_string_lossy().into_owned();
+        git_within(
+            Path::new("/"),
             &[
+                "--git-dir",
+                &git_dir,
                 "fetch",
                 "--quiet",
                 "--force",
@@ -235,6 +266,7 @@ impl GitWatch {
                 "+refs/heads/*:refs/heads/*",
                 "+refs/tags/*:refs/tags/*",
             ],
+            FETCH,
         )
         .map(|_| ())
         .map_err(|error| format!("cannot fetch {}: {error}", redact(&self.location)))
@@ -242,7 +274,12 @@ impl GitWatch {
 
     /// Watches the local repository's ref files, so a commit is seen at once.
     fn watch_refs(&self) -> Option<RecommendedWatcher> {
-        let git_dir = git(&self.objects, &["rev-parse", "--absolute-git-dir"]).ok()?;
+        // The common dir holds the refs, also for a linked worktree.
+        let git_dir = git(
+            &self.objects,
+            &["rev-parse", "--path-format=absolute", "--git-common-dir"],
+        )
+        .ok()?;
         let git_dir = PathBuf::from(git_dir.trim());
         let (dirty, wake) = (self.dirty.clone(), self.wake.clone());
         let mut watcher =

@@ -1,16 +1,44 @@
-//! Runs `git` for the watcher with a time limit, never asking for a password.
+//! Runs `git` for the watcher with a time limit, never asking for a password. A call that
+//! runs out of time is killed with everything it started (ssh, remote helpers).
 
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-/// How long one git call may take before it is killed (a hanging network, say).
-const LIMIT: Duration = Duration::from_secs(60);
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+/// How long a quick git call (ls-remote, log, diff) may take.
+pub const QUICK: Duration = Duration::from_secs(60);
+/// How long a fetch may take (a first fetch of a large repository).
+pub const FETCH: Duration = Duration::from_secs(600);
+/// How long output is awaited once git has exited (a helper it left behind may hold a pipe).
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// Reads a stream to its end on its own thread.
+fn drain(stream: Option<impl Read + Send + 'static>) -> Receiver<String> {
+    let (sender, text) = channel();
+    std::thread::spawn(move || {
+        let mut read = String::new();
+        if let Some(mut stream) = stream {
+            let _ = stream.read_to_string(&mut read);
+        }
+        let _ = sender.send(read);
+    });
+    text
+}
+
+/// Runs `git args` in `dir` within [`QUICK`].
+pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    git_within(dir, args, QUICK)
+}
 
 /// Runs `git args` in `dir`; its standard output, or a message with the first line of its
 /// standard error.
-pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+pub fn git_within(dir: &Path, args: &[&str], limit: Duration) -> Result<String, String> {
     let mut child = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -19,37 +47,29 @@ pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .map_err(|error| format!("cannot run git: {error}"))?;
-    let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(out) = stdout.as_mut() {
-            let _ = out.read_to_string(&mut text);
-        }
-        text
-    });
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > LIMIT => {
-                let _ = child.kill();
+            Ok(None) if started.elapsed() > limit => {
+                let _ = killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL);
                 let _ = child.wait();
-                return Err(format!("git {} took longer than {LIMIT:?}", args[0]));
+                return Err(format!("git {} took longer than {limit:?}", args[0]));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(error) => return Err(format!("cannot wait for git: {error}")),
         }
     };
-    let output = reader.join().unwrap_or_default();
+    let output = stdout.recv_timeout(DRAIN).unwrap_or_default();
     if status.success() {
         return Ok(output);
     }
-    let mut error = String::new();
-    if let Some(mut stderr) = child.stderr.take() {
-        let _ = stderr.read_to_string(&mut error);
-    }
+    let error = stderr.recv_timeout(DRAIN).unwrap_or_default();
     let first = error
         .lines()
         .find(|line| !line.trim().is_empty())

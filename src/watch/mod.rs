@@ -14,9 +14,9 @@ mod schedule;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -54,6 +54,8 @@ pub struct Fire {
     pub revisions: IndexMap<String, String>,
     /// Pipeline variable values.
     pub variables: IndexMap<String, String>,
+    /// A Git source action and the branch that moved, when it is not the configured one.
+    pub branch: Option<(String, String)>,
 }
 
 /// Watcher settings.
@@ -101,6 +103,8 @@ pub struct TriggerStatus {
 /// What the watcher's thread and its handle share.
 #[derive(Default)]
 struct Shared {
+    /// Set when the watcher is dropped: nothing is started after that.
+    stopping: AtomicBool,
     paused: Mutex<HashSet<String>>,
     statuses: Mutex<Vec<TriggerStatus>>,
 }
@@ -110,11 +114,15 @@ enum Control {
     Stop,
 }
 
+/// How long dropping a watcher waits for its thread (which may be inside a git call).
+const STOP_WAIT: Duration = Duration::from_secs(1);
+
 /// The running watcher of one workspace; stops when dropped.
 pub struct Watcher {
     control: Sender<Control>,
     shared: Arc<Shared>,
-    thread: Option<JoinHandle<()>>,
+    /// Disconnects when the thread has ended.
+    ended: Receiver<()>,
 }
 
 impl Watcher {
@@ -139,13 +147,17 @@ impl Watcher {
             shared.clone(),
             wake,
         );
-        let thread = std::thread::Builder::new()
+        let (alive, ended) = channel::<()>();
+        std::thread::Builder::new()
             .name("pipewright-watch".into())
-            .spawn(move || runner.run(commands))?;
+            .spawn(move || {
+                runner.run(commands);
+                drop(alive);
+            })?;
         Ok(Self {
             control,
             shared,
-            thread: Some(thread),
+            ended,
         })
     }
 
@@ -180,10 +192,11 @@ impl Watcher {
 }
 
 impl Drop for Watcher {
+    /// Stops the thread; a git call it is in may finish on its own after this returns, and
+    /// the thread then ends without starting anything.
     fn drop(&mut self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
         let _ = self.control.send(Control::Stop);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        let _ = self.ended.recv_timeout(STOP_WAIT);
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -154,6 +155,9 @@ impl Runner {
 
     /// Starts an execution for a fire, unless the pipeline's triggers are paused.
     fn start(&mut self, index: usize, fire: Fire) {
+        if self.shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
         let entry = &self.entries[index];
         let paused = self
             .shared
@@ -164,8 +168,12 @@ impl Runner {
             NoteKind::Paused {
                 detail: fire.detail.clone(),
             }
-        } else if let Some(pipeline) = self.files.get(&entry.file).and_then(|f| f.pipeline.clone())
+        } else if let Some(mut pipeline) =
+            self.files.get(&entry.file).and_then(|f| f.pipeline.clone())
         {
+            if let Some((source, branch)) = &fire.branch {
+                take_branch(&mut pipeline, source, branch);
+            }
             let request = StartRequest {
                 pipeline,
                 file: entry.file.clone(),
@@ -336,6 +344,24 @@ impl Runner {
             .collect();
         if let Ok(mut shared) = self.shared.statuses.lock() {
             *shared = statuses;
+        }
+    }
+}
+
+/// Makes the Git source `source` of this execution's definition take `branch`, so a push to
+/// another watched branch runs (and is labelled) as that branch.
+fn take_branch(pipeline: &mut Pipeline, source: &str, branch: &str) {
+    let actions = pipeline
+        .stages
+        .iter_mut()
+        .take(1)
+        .flat_map(|s| &mut s.actions);
+    for action in actions {
+        if action.name == source
+            && let Provider::Git(config) = &mut action.provider
+            && config.branch.as_deref() != Some(branch)
+        {
+            config.branch = Some(branch.to_string());
         }
     }
 }

@@ -45,6 +45,7 @@ impl ScheduleWatch {
                     detail: format!("schedule {}{zone}", self.trigger.cron),
                     revisions: Default::default(),
                     variables: self.trigger.variables.clone(),
+                    branch: None,
                 }]
             }
             _ => Vec::new(),

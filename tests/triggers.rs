@@ -439,21 +439,16 @@ fn a_remote_repository_is_polled_and_its_new_commit_fires() {
     assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
 }
 
-#[test]
-fn pipewright_watch_logs_what_fired_and_stops_cleanly_on_ctrl_c() {
+/// `pipewright watch` on `dir` with `extra` arguments, and the lines it prints.
+fn spawn_watch(
+    dir: &Path,
+    extra: &[&str],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
     use std::io::BufRead;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let repo = dir.path().join("repo");
-    init_repo(&repo);
-    commit(&repo, &[("src/lib.rs", "1")], "first");
-    std::fs::write(
-        dir.path().join("app.pipeline.ron"),
-        git_pipeline("GitChange(source: \"Code\")", "QUEUED", "true"),
-    )
-    .expect("pipeline");
     let mut child = std::process::Command::new(common::binary())
         .arg("watch")
-        .arg(dir.path())
+        .arg(dir)
+        .args(extra)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("pipewright watch starts");
@@ -467,47 +462,96 @@ fn pipewright_watch_logs_what_fired_and_stops_cleanly_on_ctrl_c() {
             let _ = lines.send(line);
         }
     });
-    let mut seen = Vec::new();
-    let mut expect = |wanted: &dyn Fn(&str) -> bool, what: &str| {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = received
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("no line for {what}; saw {seen:?}"));
-            let found = wanted(&line);
-            seen.push(line);
-            if found {
-                return;
-            }
-        }
-    };
-    expect(
-        &|l| l.ends_with("app: watching GitChange on Code"),
-        "watching",
-    );
-    let id = commit(&repo, &[("src/lib.rs", "2")], "From the CLI");
-    let fired = format!(
-        "app: push to main by Ada Tester: {} From the CLI → started execution",
-        &id[..7]
-    );
-    expect(&|l| l.contains(&fired), "the fire");
-    expect(&|l| l.contains("ended Succeeded"), "the end");
+    (child, received)
+}
 
+/// Reads printed lines until one contains `wanted`.
+fn expect_line(received: &std::sync::mpsc::Receiver<String>, wanted: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = received
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no line with {wanted:?}; saw {seen:?}"));
+        if line.contains(wanted) {
+            return;
+        }
+        seen.push(line);
+    }
+}
+
+/// Ctrl-C, then the exit status.
+fn interrupt(mut child: std::process::Child) -> std::process::ExitStatus {
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGINT,
     )
     .expect("interrupt");
     let deadline = Instant::now() + PATIENCE;
-    let status = loop {
+    loop {
         if let Some(status) = child.try_wait().expect("wait") {
-            break status;
+            return status;
         }
         assert!(Instant::now() < deadline, "watch did not stop on Ctrl-C");
         std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status}");
+    }
+}
+
+#[test]
+fn pipewright_watch_logs_what_fired_and_stops_cleanly_on_ctrl_c() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    init_repo(&repo);
+    commit(&repo, &[("src/lib.rs", "1")], "first");
+    std::fs::write(
+        dir.path().join("app.pipeline.ron"),
+        git_pipeline("GitChange(source: \"Code\")", "QUEUED", "true"),
+    )
+    .expect("pipeline");
+    let (child, lines) = spawn_watch(dir.path(), &[]);
+    expect_line(&lines, "app: watching GitChange on Code");
+    let id = commit(&repo, &[("src/lib.rs", "2")], "From the CLI");
+    expect_line(
+        &lines,
+        &format!(
+            "app: push to main by Ada Tester: {} From the CLI → started execution",
+            &id[..7]
+        ),
+    );
+    expect_line(&lines, "ended Succeeded");
+    assert!(interrupt(child).success());
+}
+
+#[test]
+fn pipewright_watch_approves_what_it_is_told_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    init_repo(&repo);
+    commit(&repo, &[("src/lib.rs", "1")], "first");
+    std::fs::write(
+        dir.path().join("app.pipeline.ron"),
+        r#"(name: "app", triggers: [GitChange(source: "Code")], stages: [
+    (name: "Source", actions: [(name: "Code", category: Source,
+        provider: Git(repository: "repo", branch: "main"), output_artifacts: [(name: "Src")])]),
+    (name: "Gate", actions: [(name: "Release", category: Approval,
+        provider: Manual(custom_message: "ship it?"))]),
+])"#,
+    )
+    .expect("pipeline");
+    let (child, lines) = spawn_watch(dir.path(), &["--approve", "Gate/Release"]);
+    expect_line(&lines, "app: watching GitChange on Code");
+    commit(&repo, &[("src/lib.rs", "2")], "Needs a yes");
+    expect_line(&lines, "Gate/Release approved");
+    expect_line(&lines, "ended Succeeded");
+    assert!(interrupt(child).success());
+    let history = std::process::Command::new(common::binary())
+        .arg("history")
+        .arg(dir.path())
+        .output()
+        .expect("history runs");
+    let text = String::from_utf8_lossy(&history.stdout);
+    assert!(text.contains("push to main by Ada Tester"), "{text}");
 }
 
 #[test]

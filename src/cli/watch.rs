@@ -8,9 +8,9 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Local;
 
-use crate::engine::{Engine, EngineOptions, Event};
+use crate::engine::{Command, Engine, EngineOptions, Event};
 use crate::model::workspace;
-use crate::store::Change;
+use crate::store::{AttemptKey, Change};
 use crate::watch::{WatchOptions, Watcher};
 
 use super::{EXIT_BAD_INPUT, EXIT_OK};
@@ -20,6 +20,42 @@ use super::{EXIT_BAD_INPUT, EXIT_OK};
 pub struct WatchArgs {
     /// The workspace folder (default: the current folder).
     pub workspace: Option<PathBuf>,
+    /// Approve every approval (`all`) or one (`STAGE/ACTION`) of triggered executions
+    /// (repeatable); other approvals wait for their timeout.
+    #[arg(long = "approve", value_name = "all|STAGE/ACTION")]
+    pub approve: Vec<String>,
+}
+
+fn short(id: &str) -> &str {
+    &id[..8.min(id.len())]
+}
+
+/// Approves a waiting approval the command line named, or says how it could be answered.
+fn approval(engine: &Engine, approve: &[String], key: &AttemptKey, message: Option<&str>) {
+    let target = format!("{}/{}", key.stage, key.action);
+    let execution = short(&key.execution_id);
+    if !approve.iter().any(|a| a == "all" || *a == target) {
+        say(&format!(
+            "execution {execution}: {target} waits for approval{}; it times out unless answered (watch --approve {target} answers it)",
+            message.map(|m| format!(" ({m})")).unwrap_or_default()
+        ));
+        return;
+    }
+    let decided = engine
+        .send(Command::Decide {
+            execution_id: key.execution_id.clone(),
+            stage: key.stage.clone(),
+            action: key.action.clone(),
+            approved: true,
+            summary: "approved by pipewright watch --approve".into(),
+        })
+        .wait();
+    match decided {
+        Ok(_) => say(&format!("execution {execution}: {target} approved")),
+        Err(error) => say(&format!(
+            "execution {execution}: cannot approve {target}: {error}"
+        )),
+    }
 }
 
 fn say(line: &str) {
@@ -66,19 +102,23 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
             Err(RecvTimeoutError::Timeout) => {}
         }
         while let Ok(event) = events.try_recv() {
-            if let Event::Changed(Change::ExecutionStatus {
-                execution_id,
-                status,
-                reason,
-                ..
-            }) = event
-                && status.is_final()
-            {
-                let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
-                say(&format!(
-                    "execution {} ended {status}{why}",
-                    &execution_id[..8.min(execution_id.len())]
-                ));
+            match event {
+                Event::Changed(Change::ExecutionStatus {
+                    execution_id,
+                    status,
+                    reason,
+                    ..
+                }) if status.is_final() => {
+                    let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
+                    say(&format!(
+                        "execution {} ended {status}{why}",
+                        short(&execution_id)
+                    ));
+                }
+                Event::Changed(Change::ApprovalRequested { key, message, .. }) => {
+                    approval(&engine, &args.approve, &key, message.as_deref());
+                }
+                _ => {}
             }
         }
     }

@@ -1,8 +1,10 @@
 //! Triggers in the app, headless with egui_kittest: the inspector edits a schedule with live
 //! validation and its next fire times, and the top bar pauses a pipeline's triggers.
 
+mod common;
 mod ui_support;
 
+use common::git;
 use egui_kittest::kittest::Queryable;
 use pipewright::ui::PipewrightApp;
 use ui_support::{Setup, wait_until};
@@ -73,22 +75,6 @@ const AUTO: &str = r#"(name: "auto", triggers: [GitChange(source: "Checkout")], 
     (name: "Build", actions: [(name: "List", category: Build,
         provider: Commands(commands: ["ls"]), input_artifacts: ["Site"])]),
 ])"#;
-
-fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let output = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Ada Tester",
-            "-c",
-            "user.email=ada@example.invalid",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
 
 #[test]
 fn a_commit_starts_the_pipeline_in_the_app_and_the_run_view_follows_it() {

@@ -139,6 +139,11 @@ impl Pipeline {
         }
     }
 
+    /// Finds an action of the first stage (where sources live) by name.
+    pub fn source_action(&self, name: &str) -> Option<&Action> {
+        self.stages.first()?.actions.iter().find(|a| a.name == name)
+    }
+
     /// Finds a stage by name.
     pub fn stage(&self, name: &str) -> Option<&Stage> {
         self.stages.iter().find(|stage| stage.name == name)

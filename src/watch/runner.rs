@@ -290,13 +290,7 @@ impl Runner {
     }
 
     fn watch(&self, pipeline: &Pipeline, trigger: &TriggerSpec) -> Result<AnyWatch, String> {
-        let provider = |name: &str| {
-            pipeline
-                .stages
-                .first()
-                .and_then(|stage| stage.actions.iter().find(|a| a.name == name))
-                .map(|action| &action.provider)
-        };
+        let provider = |name: &str| pipeline.source_action(name).map(|a| &a.provider);
         match trigger {
             TriggerSpec::GitChange(git) => match provider(&git.source) {
                 Some(Provider::Git(config)) => Ok(AnyWatch::Git(GitWatch::new(
@@ -376,19 +370,9 @@ fn note(entry: &Entry, kind: NoteKind) -> Note {
 
 /// A trigger together with the configuration of the source it watches.
 fn key(pipeline: &Pipeline, trigger: &TriggerSpec) -> String {
-    let source = match trigger {
-        TriggerSpec::GitChange(git) => Some(&git.source),
-        TriggerSpec::FolderChange(folder) => Some(&folder.source),
-        TriggerSpec::Schedule(_) => None,
-    };
-    let provider = source.and_then(|name| {
-        pipeline
-            .stages
-            .first()?
-            .actions
-            .iter()
-            .find(|a| &a.name == name)
-            .map(|a| &a.provider)
-    });
+    let provider = trigger
+        .source()
+        .and_then(|name| pipeline.source_action(name))
+        .map(|a| &a.provider);
     format!("{trigger:?}|{provider:?}")
 }

@@ -96,11 +96,7 @@ pub fn check(pipeline: &Pipeline) -> Vec<(String, String)> {
 
 /// Finds the source action `name` and checks that its provider is `provider`.
 fn source(pipeline: &Pipeline, name: &str, provider: &str) -> Result<(), String> {
-    let found = pipeline
-        .stages
-        .first()
-        .and_then(|stage| stage.actions.iter().find(|a| a.name == name));
-    match found.map(|action| &action.provider) {
+    match pipeline.source_action(name).map(|action| &action.provider) {
         None => Err(format!(
             "there is no source action \"{name}\" in the first stage: name a {provider} source action"
         )),

@@ -38,6 +38,15 @@ impl TriggerSpec {
         }
     }
 
+    /// The source action it watches (none for a schedule).
+    pub fn source(&self) -> Option<&str> {
+        match self {
+            TriggerSpec::GitChange(git) => Some(&git.source),
+            TriggerSpec::FolderChange(folder) => Some(&folder.source),
+            TriggerSpec::Schedule(_) => None,
+        }
+    }
+
     /// A short description for lists: `GitChange on Checkout`, `Schedule 0 2 * * *`.
     pub fn summary(&self) -> String {
         match self {

@@ -16,10 +16,10 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::now_ms;
 use crate::model::status::{ActionStatus, ExecutionStatus, RetryMode, StageStatus, StopMode};
 use crate::model::validate::check_approval_summary;
-use crate::model::{Category, Provider, ron_io, validate};
+use crate::model::{Category, ron_io, validate};
 use crate::store::{AttemptKey, Change, NewExecution, Store, WorkspacePaths};
 
-use super::actions::{ActionResult, Signal};
+use super::actions::{self, ActionResult, Signal};
 use super::bus::EventBus;
 use super::dir_pool::DirPool;
 use super::execution::{Execution, LoadError, Place, Running};
@@ -608,7 +608,7 @@ impl Core {
             }
         };
         log.set_secrets(prepared.secrets.clone());
-        if let Provider::Manual(config) = &prepared.action.provider {
+        if let Some(approval) = actions::step(&prepared.action.provider).approval() {
             if let Some(running) = self
                 .executions
                 .get_mut(id)
@@ -619,8 +619,8 @@ impl Core {
             let now = now_ms();
             self.record(Change::ApprovalRequested {
                 key: key.clone(),
-                message: config.custom_message.clone(),
-                review_url: config.review_url.clone(),
+                message: approval.message,
+                review_url: approval.review_url,
                 expires_ms: now + prepared.timeout.as_millis() as i64,
                 at_ms: now,
             });

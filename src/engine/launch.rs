@@ -5,15 +5,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::model::strings::action_strings_mut;
-use crate::model::validate::MAX_APPROVAL_TIMEOUT;
 use crate::model::variables::resolve;
-use crate::model::{Action, Provider, SecretSource};
+use crate::model::{Action, SecretSource};
 use crate::store::AttemptKey;
 
 use super::execution::Execution;
-
-/// How long an action may run when its definition does not say.
-pub const DEFAULT_ACTION_TIMEOUT: Duration = Duration::from_secs(3_600);
 
 /// An attempt ready to start.
 pub struct Prepared {
@@ -62,12 +58,7 @@ pub fn prepare(
         secrets.push(value.clone());
         env.push((name.clone(), value));
     }
-    let timeout = match &action.provider {
-        Provider::Manual(config) => config.timeout.unwrap_or(MAX_APPROVAL_TIMEOUT).to_std(),
-        _ => action
-            .timeout
-            .map_or(DEFAULT_ACTION_TIMEOUT, |timeout| timeout.to_std()),
-    };
+    let timeout = action.effective_timeout().to_std();
     Ok(Prepared {
         action,
         env,

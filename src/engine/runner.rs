@@ -10,8 +10,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::{format_duration_ms, now_ms};
+use crate::model::Action;
 use crate::model::status::ActionStatus;
-use crate::model::{Action, Provider};
 use crate::store::artifacts::{self, join_inside};
 use crate::store::{AttemptKey, RunPaths};
 
@@ -86,7 +86,8 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         permits,
         pool,
     } = job;
-    let uses_copy = actions::uses_working_copy(&action.provider);
+    let step = actions::step(&action.provider);
+    let uses_copy = step.uses_working_copy();
     let work_dir = if uses_copy {
         match pool.take() {
             Ok(dir) => dir,
@@ -138,8 +139,8 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         return ActionResult::abandoned("stopped before it started");
     }
 
-    let _permit = match (&permits, &action.provider) {
-        (Some(semaphore), provider) if !matches!(provider, Provider::Manual(_)) => {
+    let _permit = match &permits {
+        Some(semaphore) if step.needs_slot() => {
             tokio::select! {
                 permit = semaphore.clone().acquire_owned() => permit.ok(),
                 () = cancel.cancelled() => return ActionResult::abandoned("stopped while waiting for a free slot"),
@@ -166,14 +167,13 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         source_revision,
         timeout,
     };
-    let mut result = actions::run(&action.provider, &mut context).await;
+    let mut result = step.run(&mut context).await;
 
-    let collect_files = matches!(action.provider, Provider::Commands(_));
-    if let Provider::Commands(config) = &action.provider
-        && result.status != ActionStatus::Abandoned
-    {
+    let collect_files = action.provider.info().collects_files;
+    let report_globs = step.report_globs();
+    if !report_globs.is_empty() && result.status != ActionStatus::Abandoned {
         let found = {
-            let globs = config.reports.clone();
+            let globs = report_globs.to_vec();
             let work = work_dir.clone();
             let key = &context.key;
             let keep = run.reports(&key.stage, &key.action, key.attempt);

@@ -2,8 +2,9 @@
 //! adding, moving, duplicating and deleting actions and stages, renaming, and wiring an
 //! artifact from one action to a later one. Layout keys follow renames and moves.
 
-use super::action::{Action, Category, OutputArtifact, ProviderKind};
+use super::action::{Action, Category, OutputArtifact};
 use super::pipeline::{Pipeline, Stage, layout_key};
+use super::providers::ProviderKind;
 
 /// Where an action is: stage index and action index within the stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,15 +62,12 @@ pub fn new_action(
     } else {
         kind.categories()[0]
     };
-    let base = match (kind, category) {
-        (ProviderKind::Git, _) => "Checkout",
-        (ProviderKind::Folder, _) => "Files",
-        (ProviderKind::Commands, Category::Test) => "Test",
-        (ProviderKind::Commands, _) => "Build",
-        (ProviderKind::Manual, _) => "Approve",
-        (ProviderKind::LocalDeploy, _) => "Deploy",
-        (ProviderKind::Script, _) => "Invoke",
-    };
+    let palette = kind.info().palette;
+    let base = palette
+        .iter()
+        .find(|entry| entry.category == category)
+        .or(palette.first())
+        .map_or(kind.as_str(), |entry| entry.action_name);
     let name = match pipeline.stages.get(stage) {
         Some(existing) => unique_name(base, |candidate| stage_has(existing, candidate)),
         None => base.to_string(),
@@ -78,7 +76,7 @@ pub fn new_action(
         name: name.clone(),
         category,
         run_order: 1,
-        provider: kind.empty_provider(),
+        provider: kind.starting(),
         input_artifacts: Vec::new(),
         output_artifacts: Vec::new(),
         namespace: None,
@@ -91,14 +89,6 @@ pub fn new_action(
         action
             .output_artifacts
             .push(OutputArtifact::named(artifact));
-    }
-    match &mut action.provider {
-        super::Provider::Commands(config) => config.commands.push("echo hello".into()),
-        super::Provider::Git(config) => config.repository = "repository".into(),
-        super::Provider::Folder(config) => config.path = "folder".into(),
-        super::Provider::LocalDeploy(config) => config.target = "deployments".into(),
-        super::Provider::Script(config) => config.program = "./invoke.sh".into(),
-        super::Provider::Manual(_) => {}
     }
     action
 }

@@ -6,6 +6,7 @@ pub mod duration;
 pub mod edit;
 pub mod locate;
 pub mod pipeline;
+pub mod providers;
 pub mod ron_format;
 pub mod ron_io;
 pub mod status;
@@ -16,13 +17,14 @@ pub mod validate;
 pub mod variables;
 pub mod workspace;
 
-pub use action::{
-    Action, Category, CommandsConfig, FolderConfig, GitConfig, GitOutputFormat, LocalDeployConfig,
-    ManualConfig, OutputArtifact, Provider, ProviderKind, ScriptConfig, SecretSource,
-};
+pub use action::{Action, Category, OutputArtifact, SecretSource};
 pub use duration::Duration;
 pub use locate::{Position, Positions};
 pub use pipeline::{
     ExecutionMode, Layout, Pipeline, PipelineVariable, Point, Stage, View, layout_key,
+};
+pub use providers::{
+    ArtifactRule, CommandsConfig, FolderConfig, GitConfig, GitOutputFormat, LocalDeployConfig,
+    ManualConfig, Provider, ProviderConfig, ProviderKind, ScriptConfig,
 };
 pub use validate::{Problem, validate, validate_located};

@@ -5,10 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::action::{Action, Category, OutputArtifact, Provider, ProviderKind};
+use super::action::{Action, Category, OutputArtifact};
 use super::duration::Duration;
 use super::locate::{Position, Positions};
 use super::pipeline::Pipeline;
+use super::providers::ProviderKind;
 use super::strings::action_strings;
 use super::variables::{EXECUTION_ID_KEY, Reference, find_references};
 
@@ -22,14 +23,9 @@ pub const MAX_ACTIONS: usize = 500;
 pub const MAX_RUN_ORDER: u32 = 999;
 /// Longest approval summary, in characters.
 pub const MAX_APPROVAL_SUMMARY: usize = 512;
-/// Longest approval custom message, in characters.
-pub const MAX_APPROVAL_MESSAGE: usize = 500;
 /// Longest action timeout.
 pub const MAX_ACTION_TIMEOUT: Duration = Duration::from_days(1);
-/// Longest approval timeout (and its default).
-pub const MAX_APPROVAL_TIMEOUT: Duration = Duration::from_days(7);
-/// Most releases LocalDeploy may keep.
-pub const MAX_KEEP_RELEASES: u32 = 100;
+pub use super::providers::{MAX_APPROVAL_MESSAGE, MAX_APPROVAL_TIMEOUT, MAX_KEEP_RELEASES};
 
 /// One thing wrong with a pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +126,8 @@ fn check_variable_name(kind: &str, name: &str) -> Result<(), String> {
     })
 }
 
-fn check_env_name(name: &str) -> Result<(), String> {
+/// Checks an environment variable name (letters, digits and `_`, not starting with a digit).
+pub(crate) fn check_env_name(name: &str) -> Result<(), String> {
     let starts_well = name
         .chars()
         .next()
@@ -143,7 +140,8 @@ fn check_env_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_glob(pattern: &str) -> Result<(), String> {
+/// Checks that `pattern` is a valid glob.
+pub(crate) fn check_glob(pattern: &str) -> Result<(), String> {
     globset::Glob::new(pattern)
         .map(|_| ())
         .map_err(|error| format!("the glob \"{pattern}\" is invalid: {}", error.kind()))
@@ -155,8 +153,8 @@ type Slot = (usize, u32);
 /// What an earlier action offers to later ones.
 struct Producer {
     slot: Slot,
-    kind: ProviderKind,
-    exported: Vec<String>,
+    /// The output variables it sets, when known before it runs.
+    variables: Option<Vec<String>>,
     label: String,
 }
 
@@ -328,14 +326,9 @@ impl Checker {
                     }
                 }
                 if let Some(namespace) = &action.namespace {
-                    let exported = match &action.provider {
-                        Provider::Commands(config) => config.exported_variables.clone(),
-                        _ => Vec::new(),
-                    };
                     let producer = Producer {
                         slot,
-                        kind: action.provider.kind(),
-                        exported,
+                        variables: action.provider.config().output_variables(),
                         label: format!("{}/{}", stage.name, action.name),
                     };
                     if self
@@ -450,64 +443,28 @@ impl Checker {
     }
 
     fn artifact_counts(&mut self, path: &str, action: &Action, kind: ProviderKind) {
-        let inputs = action.input_artifacts.len();
-        let outputs = action.output_artifacts.len();
-        let mut expect = |what: &str, count: usize, allowed: &[usize], advice: &str| {
-            if !allowed.contains(&count) {
-                self.problems.push(Problem::new(
+        let info = kind.info();
+        for (what, count, rule) in [
+            ("input_artifacts", action.input_artifacts.len(), info.inputs),
+            (
+                "output_artifacts",
+                action.output_artifacts.len(),
+                info.outputs,
+            ),
+        ] {
+            if let Some(rule) = rule
+                && !rule.allowed.contains(&count)
+            {
+                self.report(
                     format!("{path}.{what}"),
                     format!(
-                        "a {} action has {count} {}: {advice}",
+                        "a {} action has {count} {}: {}",
                         kind.as_str(),
-                        what.replace('_', " ")
+                        what.replace('_', " "),
+                        rule.advice
                     ),
-                ));
-            }
-        };
-        match kind {
-            ProviderKind::Git | ProviderKind::Folder => {
-                expect(
-                    "input_artifacts",
-                    inputs,
-                    &[0],
-                    "a source reads no artifacts; remove them",
-                );
-                expect(
-                    "output_artifacts",
-                    outputs,
-                    &[1],
-                    "a source produces exactly one output artifact",
                 );
             }
-            ProviderKind::Manual => {
-                expect(
-                    "input_artifacts",
-                    inputs,
-                    &[0],
-                    "an approval reads no artifacts; remove them",
-                );
-                expect(
-                    "output_artifacts",
-                    outputs,
-                    &[0],
-                    "an approval produces no artifacts; remove them",
-                );
-            }
-            ProviderKind::LocalDeploy => {
-                expect(
-                    "input_artifacts",
-                    inputs,
-                    &[1],
-                    "a deploy takes exactly one input artifact, the one to release",
-                );
-                expect(
-                    "output_artifacts",
-                    outputs,
-                    &[0],
-                    "a deploy produces no artifacts; remove them",
-                );
-            }
-            ProviderKind::Commands | ProviderKind::Script => {}
         }
     }
 
@@ -552,7 +509,7 @@ impl Checker {
                 base_directory,
                 ..
             } = output;
-            if kind != ProviderKind::Commands && (!files.is_empty() || base_directory.is_some()) {
+            if !kind.info().collects_files && (!files.is_empty() || base_directory.is_some()) {
                 self.report(
                     format!("{output_path}.files"),
                     format!(
@@ -579,12 +536,15 @@ impl Checker {
     }
 
     fn timeouts(&mut self, path: &str, action: &Action) {
-        let is_approval = matches!(action.provider, Provider::Manual(_));
         if let Some(timeout) = action.timeout {
-            if is_approval {
+            if action.provider.info().approval {
                 self.report(
                     format!("{path}.timeout"),
-                    "an approval's timeout is set in its Manual configuration: move it to provider: Manual(timeout: ...)",
+                    format!(
+                        "an approval's timeout is set in its {} configuration: move it to provider: {}(timeout: ...)",
+                        action.provider.kind().as_str(),
+                        action.provider.kind().as_str()
+                    ),
                 );
             } else {
                 self.check(
@@ -593,148 +553,12 @@ impl Checker {
                 );
             }
         }
-        if let Provider::Manual(config) = &action.provider
-            && let Some(timeout) = config.timeout
-        {
-            self.check(
-                format!("{path}.provider.timeout"),
-                check_range(timeout, MAX_APPROVAL_TIMEOUT),
-            );
-        }
     }
 
     fn configuration(&mut self, path: &str, action: &Action) {
-        let provider_path = format!("{path}.provider");
-        let required = |field: &str, value: &str, what: &str| -> Option<Problem> {
-            value.trim().is_empty().then(|| {
-                Problem::new(
-                    format!("{provider_path}.{field}"),
-                    format!("{field} is empty: {what}"),
-                )
-            })
-        };
-        let mut found = Vec::new();
-        match &action.provider {
-            Provider::Git(config) => {
-                found.extend(required(
-                    "repository",
-                    &config.repository,
-                    "give a local path or a URL git can read",
-                ));
-                if let Some(commit) = &config.commit
-                    && !commit.contains("#{")
-                    && (commit.len() < 4
-                        || commit.len() > 40
-                        || !commit.chars().all(|c| c.is_ascii_hexdigit()))
-                {
-                    found.push(Problem::new(
-                        format!("{provider_path}.commit"),
-                        format!("\"{commit}\" is not a commit id: use 4 to 40 hexadecimal digits"),
-                    ));
-                }
-            }
-            Provider::Folder(config) => {
-                found.extend(required(
-                    "path",
-                    &config.path,
-                    "give a folder or a .zip file",
-                ));
-                for (index, pattern) in config.exclude.iter().enumerate() {
-                    if let Err(message) = check_glob(pattern) {
-                        found.push(Problem::new(
-                            format!("{provider_path}.exclude[{index}]"),
-                            message,
-                        ));
-                    }
-                }
-            }
-            Provider::Commands(config) => {
-                if config
-                    .commands
-                    .iter()
-                    .all(|command| command.trim().is_empty())
-                {
-                    found.push(Problem::new(
-                        format!("{provider_path}.commands"),
-                        "commands is empty: add at least one shell command",
-                    ));
-                }
-                for (index, name) in config.exported_variables.iter().enumerate() {
-                    if let Err(message) = check_env_name(name) {
-                        found.push(Problem::new(
-                            format!("{provider_path}.exported_variables[{index}]"),
-                            message,
-                        ));
-                    }
-                }
-                for (index, pattern) in config.reports.iter().enumerate() {
-                    if let Err(message) = check_glob(pattern) {
-                        found.push(Problem::new(
-                            format!("{provider_path}.reports[{index}]"),
-                            message,
-                        ));
-                    }
-                }
-            }
-            Provider::Manual(config) => {
-                if let Some(message) = &config.custom_message {
-                    let length = message.chars().count();
-                    if length > MAX_APPROVAL_MESSAGE {
-                        found.push(Problem::new(
-                            format!("{provider_path}.custom_message"),
-                            format!(
-                                "the message is {length} characters long; shorten it to at most {MAX_APPROVAL_MESSAGE}"
-                            ),
-                        ));
-                    }
-                }
-                if let Some(url) = &config.review_url
-                    && !["http://", "https://", "file://"]
-                        .iter()
-                        .any(|scheme| url.starts_with(scheme))
-                {
-                    found.push(Problem::new(
-                        format!("{provider_path}.review_url"),
-                        format!(
-                            "\"{url}\" is not a link: start it with https://, http:// or file://"
-                        ),
-                    ));
-                }
-            }
-            Provider::LocalDeploy(config) => {
-                found.extend(required(
-                    "target",
-                    &config.target,
-                    "give the folder to deploy into",
-                ));
-                if let Some(keep) = config.keep_releases
-                    && !(1..=MAX_KEEP_RELEASES).contains(&keep)
-                {
-                    found.push(Problem::new(
-                        format!("{provider_path}.keep_releases"),
-                        format!(
-                            "keep_releases is {keep}: use a number from 1 to {MAX_KEEP_RELEASES}"
-                        ),
-                    ));
-                }
-            }
-            Provider::Script(config) => {
-                found.extend(required(
-                    "program",
-                    &config.program,
-                    "give the program to run",
-                ));
-                if let Some(delay) = config.continuation_delay
-                    && delay.as_secs() > 3_600
-                {
-                    found.push(Problem::new(
-                        format!("{provider_path}.continuation_delay"),
-                        "continuation_delay is over an hour: use at most 1h",
-                    ));
-                }
-            }
+        for (field, message) in action.provider.config().validate() {
+            self.report(format!("{path}.provider.{field}"), message);
         }
-        self.problems.extend(found);
     }
 
     fn references(&mut self, path: &str, slot: Slot, action: &Action) {
@@ -783,15 +607,8 @@ impl Checker {
                         producer.label
                     ));
                 }
-                let known: Option<Vec<&str>> = match producer.kind.fixed_output_variables() {
-                    Some(fixed) => Some(fixed.to_vec()),
-                    None if producer.kind == ProviderKind::Commands => {
-                        Some(producer.exported.iter().map(String::as_str).collect())
-                    }
-                    None => None,
-                };
-                match known {
-                    Some(keys) if !keys.contains(&key.as_str()) => Some(if keys.is_empty() {
+                match &producer.variables {
+                    Some(keys) if !keys.contains(key) => Some(if keys.is_empty() {
                         format!("{reference}: action {} sets no output variables", producer.label)
                     } else {
                         format!(
@@ -807,7 +624,8 @@ impl Checker {
     }
 }
 
-fn check_range(timeout: Duration, max: Duration) -> Result<(), String> {
+/// Checks a timeout is from one second to `max`.
+pub(crate) fn check_range(timeout: Duration, max: Duration) -> Result<(), String> {
     if timeout.as_secs() == 0 || timeout > max {
         return Err(format!(
             "timeout {timeout} is out of range: use from 1s to {max}"

@@ -7,6 +7,7 @@ use super::records::{
     ApprovalRow, AttemptKey, AttemptRow, ExecutionRow, StageRow, TransitionRow, Trigger,
 };
 use super::{Store, StoreError};
+use crate::model::ProviderKind;
 use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus};
 
 const EXECUTION_COLUMNS: &str = "id, pipeline, file, definition_hash, trigger_kind, trigger_detail,
@@ -240,10 +241,12 @@ impl Store {
             .connection
             .prepare_cached(
                 "SELECT output_variables FROM action_attempts
-                 WHERE execution_id = ?1 AND provider = 'Git' AND status = 'Succeeded'
+                 WHERE execution_id = ?1 AND provider = ?2 AND status = 'Succeeded'
                  ORDER BY started_ms LIMIT 1",
             )?
-            .query_row(params![execution_id], |row| row.get(0))
+            .query_row(params![execution_id, ProviderKind::Git.as_str()], |row| {
+                row.get(0)
+            })
             .optional()?;
         let revision = revision.and_then(|text| {
             let variables = map_json(text).ok()?;

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use super::git_command::{FETCH, git, git_within};
 use super::refs::{self, Moved, Snapshot};
 use super::{Fire, Tick, Wake};
-use crate::engine::actions::git_source::{is_url, redact};
+use crate::engine::actions::git::{is_url, redact};
 use crate::model::GitConfig;
 use crate::model::triggers::{DEFAULT_POLL_INTERVAL, GitTrigger, GlobFilter};
 

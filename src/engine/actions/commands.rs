@@ -14,32 +14,45 @@ use crate::model::CommandsConfig;
 use crate::model::status::ActionStatus;
 use crate::store::logs::NOTE_MARKER;
 
-use super::{ActionContext, ActionProvider, ActionResult, shell_quote};
+use super::{ActionContext, ActionResult, ActionStep, StepFuture, shell_quote};
 use crate::engine::process::{self, End, Spec};
 
 /// How many output lines a failure summary quotes.
 const TAIL_LINES: usize = 5;
 
-impl ActionProvider for CommandsConfig {
-    async fn run(&self, context: &mut ActionContext) -> ActionResult {
-        let work_dir = context.work_dir.clone();
-        let mut result =
-            run_shell(context, &self.commands, &work_dir, &self.exported_variables).await;
-        let out_of_time = context
-            .control
-            .deadline
-            .is_some_and(|deadline| tokio::time::Instant::now() >= deadline);
-        if !self.finally.is_empty() && result.status != ActionStatus::Abandoned && !out_of_time {
-            context.log.note("running finally commands");
-            let after = run_shell(context, &self.finally, &work_dir, &[]).await;
-            if result.status == ActionStatus::Succeeded && after.status != ActionStatus::Succeeded {
-                result = ActionResult {
-                    output_variables: IndexMap::new(),
-                    ..after
-                };
+impl ActionStep for CommandsConfig {
+    fn uses_working_copy(&self) -> bool {
+        true
+    }
+
+    fn report_globs(&self) -> &[String] {
+        &self.reports
+    }
+
+    fn run<'a>(&'a self, context: &'a mut ActionContext) -> StepFuture<'a> {
+        Box::pin(async move {
+            let work_dir = context.work_dir.clone();
+            let mut result =
+                run_shell(context, &self.commands, &work_dir, &self.exported_variables).await;
+            let out_of_time = context
+                .control
+                .deadline
+                .is_some_and(|deadline| tokio::time::Instant::now() >= deadline);
+            if !self.finally.is_empty() && result.status != ActionStatus::Abandoned && !out_of_time
+            {
+                context.log.note("running finally commands");
+                let after = run_shell(context, &self.finally, &work_dir, &[]).await;
+                if result.status == ActionStatus::Succeeded
+                    && after.status != ActionStatus::Succeeded
+                {
+                    result = ActionResult {
+                        output_variables: IndexMap::new(),
+                        ..after
+                    };
+                }
             }
-        }
-        result
+            result
+        })
     }
 }
 

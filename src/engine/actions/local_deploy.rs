@@ -13,20 +13,20 @@ use crate::model::status::ActionStatus;
 use crate::store::artifacts::{copy_tree, remove_tree};
 
 use super::commands::run_shell;
-use super::{ActionContext, ActionProvider, ActionResult};
+use super::{ActionContext, ActionResult, ActionStep, StepFuture};
 
-/// Releases kept when the configuration does not say.
-pub const DEFAULT_KEEP_RELEASES: u32 = 5;
 /// The link that points at the live release.
 pub const CURRENT: &str = "current";
 /// The folder of releases inside the target.
 pub const RELEASES: &str = "releases";
 
-impl ActionProvider for LocalDeployConfig {
-    async fn run(&self, context: &mut ActionContext) -> ActionResult {
-        match deploy(self, context).await {
-            Ok(result) | Err(result) => result,
-        }
+impl ActionStep for LocalDeployConfig {
+    fn run<'a>(&'a self, context: &'a mut ActionContext) -> StepFuture<'a> {
+        Box::pin(async move {
+            match deploy(self, context).await {
+                Ok(result) | Err(result) => result,
+            }
+        })
     }
 }
 
@@ -140,7 +140,7 @@ async fn deploy(
         }
     }
 
-    let keep = config.keep_releases.unwrap_or(DEFAULT_KEEP_RELEASES) as usize;
+    let keep = config.keep() as usize;
     for pruned in prune(&target, keep, &release_name) {
         context.log.note(&format!("removed old release {pruned}"));
     }

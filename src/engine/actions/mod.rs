@@ -1,17 +1,20 @@
-//! Action providers: one file each, all behind [`ActionProvider`].
+//! Action providers: one file each, all behind [`ActionStep`].
 //!
 //! The runner prepares an [`ActionContext`] (working copy, inputs, outputs, environment, log,
-//! stop control) and calls the provider's configuration to do the work.
+//! stop control) and calls the provider's configuration to do the work. The generic engine
+//! code asks a provider only through [`step`], the one `match` over providers in the engine:
+//! adding a provider to the model's registry fails to compile until it has a file here.
 
 mod commands;
-mod folder_source;
-pub mod git_source;
-mod invoke;
+mod folder;
+pub mod git;
 pub mod local_deploy;
-mod manual_approval;
+mod manual;
+mod script;
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -125,28 +128,57 @@ impl ActionResult {
     }
 }
 
-/// A provider's configuration knows how to run its action.
-pub trait ActionProvider {
-    /// Does the work of one attempt.
-    fn run(&self, context: &mut ActionContext) -> impl Future<Output = ActionResult> + Send;
+/// The future a provider's run step returns.
+pub type StepFuture<'a> = Pin<Box<dyn Future<Output = ActionResult> + Send + 'a>>;
+
+/// What an approval asks a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalRequest {
+    /// The message for the approver (variables resolved).
+    pub message: Option<String>,
+    /// A link to look at before deciding.
+    pub review_url: Option<String>,
 }
 
-/// Runs the provider of an action.
-pub async fn run(provider: &Provider, context: &mut ActionContext) -> ActionResult {
-    match provider {
-        Provider::Git(config) => config.run(context).await,
-        Provider::Folder(config) => config.run(context).await,
-        Provider::Commands(config) => config.run(context).await,
-        Provider::Manual(config) => config.run(context).await,
-        Provider::LocalDeploy(config) => config.run(context).await,
-        Provider::Script(config) => config.run(context).await,
+/// A provider in the engine: its run step, and the answers to what the generic runner asks
+/// before and after it.
+pub trait ActionStep: Sync {
+    /// Does the work of one attempt.
+    fn run<'a>(&'a self, context: &'a mut ActionContext) -> StepFuture<'a>;
+
+    /// Whether it runs processes in a private working copy of its first input (otherwise it
+    /// reads its inputs where they are, without changing them, in the workspace).
+    fn uses_working_copy(&self) -> bool {
+        false
+    }
+
+    /// Whether it takes one of the slots that limit how many actions run processes at once
+    /// (an approval only waits, so it does not).
+    fn needs_slot(&self) -> bool {
+        true
+    }
+
+    /// What to ask a person, when the action is an approval.
+    fn approval(&self) -> Option<ApprovalRequest> {
+        None
+    }
+
+    /// Globs (relative to the working copy) of JUnit reports the runner collects after it.
+    fn report_globs(&self) -> &[String] {
+        &[]
     }
 }
 
-/// Whether the provider runs processes in a working copy of its first input (the others
-/// read their inputs where they are, without changing them).
-pub fn uses_working_copy(provider: &Provider) -> bool {
-    matches!(provider, Provider::Commands(_) | Provider::Script(_))
+/// The engine's registry: the run step of each provider.
+pub fn step(provider: &Provider) -> &dyn ActionStep {
+    match provider {
+        Provider::Git(config) => config,
+        Provider::Folder(config) => config,
+        Provider::Commands(config) => config,
+        Provider::Manual(config) => config,
+        Provider::LocalDeploy(config) => config,
+        Provider::Script(config) => config,
+    }
 }
 
 /// Quotes `text` for `sh` as one word.

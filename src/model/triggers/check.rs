@@ -4,7 +4,7 @@
 
 use super::filter::{Filter, check_glob};
 use super::{Schedule, TriggerSpec};
-use crate::model::{Duration, Pipeline, Provider};
+use crate::model::{Duration, Pipeline, ProviderKind};
 
 /// Polling a remote repository more often than this is refused.
 const MIN_POLL: Duration = Duration::from_secs(10);
@@ -28,7 +28,7 @@ pub fn check(pipeline: &Pipeline) -> Vec<(String, String)> {
         };
         match trigger {
             TriggerSpec::GitChange(git) => {
-                if let Err(message) = source(pipeline, &git.source, "Git") {
+                if let Err(message) = source(pipeline, &git.source, ProviderKind::Git) {
                     report("source", message);
                 }
                 for (field, filter) in [
@@ -52,7 +52,7 @@ pub fn check(pipeline: &Pipeline) -> Vec<(String, String)> {
                 }
             }
             TriggerSpec::FolderChange(folder) => {
-                if let Err(message) = source(pipeline, &folder.source, "Folder") {
+                if let Err(message) = source(pipeline, &folder.source, ProviderKind::Folder) {
                     report("source", message);
                 }
                 for (item, pattern) in folder.exclude.iter().enumerate() {
@@ -94,17 +94,20 @@ pub fn check(pipeline: &Pipeline) -> Vec<(String, String)> {
     problems
 }
 
-/// Finds the source action `name` and checks that its provider is `provider`.
-fn source(pipeline: &Pipeline, name: &str, provider: &str) -> Result<(), String> {
-    match pipeline.source_action(name).map(|action| &action.provider) {
+/// Finds the source action `name` and checks that its provider is `kind`.
+fn source(pipeline: &Pipeline, name: &str, kind: ProviderKind) -> Result<(), String> {
+    let provider = kind.as_str();
+    match pipeline
+        .source_action(name)
+        .map(|action| action.provider.kind())
+    {
         None => Err(format!(
             "there is no source action \"{name}\" in the first stage: name a {provider} source action"
         )),
-        Some(Provider::Git(_)) if provider == "Git" => Ok(()),
-        Some(Provider::Folder(_)) if provider == "Folder" => Ok(()),
+        Some(found) if found == kind => Ok(()),
         Some(other) => Err(format!(
             "\"{name}\" is a {} action: this trigger needs a {provider} source",
-            other.kind().as_str()
+            other.as_str()
         )),
     }
 }

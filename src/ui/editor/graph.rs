@@ -12,7 +12,7 @@ use super::artifact_edge::{ArtifactEdge, EdgeData, EdgeView};
 use super::card_shape::{CardData, CardShape, CardView, RunBadge};
 use super::placement::Placement;
 use crate::model::edit::ActionRef;
-use crate::model::{Pipeline, Problem, Provider};
+use crate::model::{Pipeline, Problem};
 
 /// The canvas graph.
 pub type PipeGraph = Graph<CardData, EdgeData, Directed, DefaultIx, CardShape, ArtifactEdge>;
@@ -51,33 +51,6 @@ impl Layout<FixedState> for FixedLayout {
     }
 }
 
-/// The one line of configuration a card shows.
-pub fn detail(provider: &Provider) -> String {
-    match provider {
-        Provider::Git(config) => match &config.branch {
-            Some(branch) => format!("{} @ {branch}", config.repository),
-            None => config.repository.clone(),
-        },
-        Provider::Folder(config) => config.path.clone(),
-        Provider::Commands(config) => {
-            let first = config.commands.first().cloned().unwrap_or_default();
-            match config.commands.len() {
-                0 | 1 => first,
-                more => format!("{first}  (+{} more)", more - 1),
-            }
-        }
-        Provider::Manual(config) => config
-            .custom_message
-            .clone()
-            .unwrap_or_else(|| "waits for approval".into()),
-        Provider::LocalDeploy(config) => format!("→ {}", config.target),
-        Provider::Script(config) => std::iter::once(config.program.as_str())
-            .chain(config.arguments.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join(" "),
-    }
-}
-
 /// The card views of a pipeline, by action.
 pub fn card_views(
     pipeline: &Pipeline,
@@ -101,7 +74,7 @@ pub fn card_views(
                     name: action.name.clone(),
                     category: action.category,
                     provider: action.provider.kind().as_str(),
-                    detail: detail(&action.provider),
+                    detail: action.provider.config().summary(),
                     problems: counts.get(&at).copied().unwrap_or(0),
                     run: badges.get(&at).cloned(),
                 }),

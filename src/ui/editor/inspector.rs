@@ -5,24 +5,24 @@ use egui::{ComboBox, DragValue, Ui};
 
 use super::canvas::{Selection, runs_before};
 use super::form::Form;
+use super::providers;
 use super::triggers_form;
 use crate::model::edit::ActionRef;
+use crate::model::providers::DEFAULT_ACTION_TIMEOUT;
 use crate::model::triggers::TriggerSpec;
 use crate::model::{
-    Action, Category, ExecutionMode, GitOutputFormat, OutputArtifact, Pipeline, PipelineVariable,
-    Problem, Provider, SecretSource,
+    Action, Category, ExecutionMode, OutputArtifact, Pipeline, PipelineVariable, Problem,
+    SecretSource,
 };
 use crate::ui::theme;
 
 /// A folder field the person asked to pick with a dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FolderField {
-    /// A Git source's repository.
-    GitRepository(ActionRef),
-    /// A Folder source's path.
-    FolderPath(ActionRef),
-    /// A LocalDeploy target.
-    DeployTarget(ActionRef),
+pub struct FolderField {
+    /// The action.
+    pub at: ActionRef,
+    /// The field's path in the action, e.g. `provider.repository`.
+    pub field: &'static str,
 }
 
 /// What the inspector changed or asked for.
@@ -240,29 +240,6 @@ fn stage_form(
     });
 }
 
-fn folder_row(
-    ui: &mut Ui,
-    form: &Form,
-    label: &str,
-    value: &mut String,
-    field: &str,
-    pick: FolderField,
-    actions: &mut Vec<InspectorAction>,
-) {
-    ui.horizontal(|ui| {
-        let caption = ui.label(label);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let hint = format!("Choose the {} folder", label.to_lowercase());
-            if ui.button("📁").on_hover_text(hint).clicked() {
-                actions.push(InspectorAction::PickFolder(pick));
-            }
-            ui.add(egui::TextEdit::singleline(value).desired_width(f32::INFINITY))
-                .labelled_by(caption.id);
-        });
-    });
-    form.errors(ui, field);
-}
-
 fn action_form(
     ui: &mut Ui,
     pipeline: &Pipeline,
@@ -320,13 +297,13 @@ fn action_form(
         false,
     );
     action.namespace = namespace;
-    if !matches!(action.provider, Provider::Manual(_)) {
+    if !action.provider.info().approval {
         form.duration(
             ui,
             "Timeout",
             &mut action.timeout,
             "timeout",
-            "1h (default)",
+            &format!("{DEFAULT_ACTION_TIMEOUT} (default)"),
         );
     }
     form.map(ui, "Environment", &mut action.env, "env");
@@ -343,186 +320,8 @@ fn provider_form(
     at: ActionRef,
     actions: &mut Vec<InspectorAction>,
 ) {
-    match &mut action.provider {
-        Provider::Git(config) => {
-            folder_row(
-                ui,
-                form,
-                "Repository",
-                &mut config.repository,
-                "provider.repository",
-                FolderField::GitRepository(at),
-                actions,
-            );
-            form.optional(
-                ui,
-                "Branch",
-                &mut config.branch,
-                "provider.branch",
-                "the repository's default branch",
-                false,
-            );
-            form.optional(
-                ui,
-                "Commit",
-                &mut config.commit,
-                "provider.commit",
-                "the branch head",
-                false,
-            );
-            let mut full = config.output_format == GitOutputFormat::FullClone;
-            ui.checkbox(&mut full, "Full clone with .git");
-            config.output_format = if full {
-                GitOutputFormat::FullClone
-            } else {
-                GitOutputFormat::Files
-            };
-        }
-        Provider::Folder(config) => {
-            folder_row(
-                ui,
-                form,
-                "Folder or .zip",
-                &mut config.path,
-                "provider.path",
-                FolderField::FolderPath(at),
-                actions,
-            );
-            form.list(
-                ui,
-                "Exclude",
-                "Exclude glob",
-                &mut config.exclude,
-                "provider.exclude",
-                "**/*.tmp",
-            );
-        }
-        Provider::Commands(config) => {
-            form.list(
-                ui,
-                "Commands",
-                "Command",
-                &mut config.commands,
-                "provider.commands",
-                "make test",
-            );
-            form.list(
-                ui,
-                "Finally",
-                "Finally command",
-                &mut config.finally,
-                "provider.finally",
-                "always runs",
-            );
-            form.list(
-                ui,
-                "Exported variables",
-                "Exported variable",
-                &mut config.exported_variables,
-                "provider.exported_variables",
-                "VERSION",
-            );
-            form.list(
-                ui,
-                "Test reports",
-                "Report glob",
-                &mut config.reports,
-                "provider.reports",
-                "reports/*.xml",
-            );
-        }
-        Provider::Manual(config) => {
-            form.optional(
-                ui,
-                "Message",
-                &mut config.custom_message,
-                "provider.custom_message",
-                "shown to the approver",
-                true,
-            );
-            form.optional(
-                ui,
-                "Review link",
-                &mut config.review_url,
-                "provider.review_url",
-                "https://…",
-                false,
-            );
-            form.duration(
-                ui,
-                "Approval timeout",
-                &mut config.timeout,
-                "provider.timeout",
-                "7d (default)",
-            );
-        }
-        Provider::LocalDeploy(config) => {
-            folder_row(
-                ui,
-                form,
-                "Target folder",
-                &mut config.target,
-                "provider.target",
-                FolderField::DeployTarget(at),
-                actions,
-            );
-            ui.horizontal(|ui| {
-                let caption = ui.label("Releases to keep");
-                let mut keep = config.keep_releases.unwrap_or(5);
-                ui.add(DragValue::new(&mut keep).range(1..=100))
-                    .labelled_by(caption.id);
-                config.keep_releases = (keep != 5).then_some(keep);
-            });
-            form.errors(ui, "provider.keep_releases");
-            form.list(
-                ui,
-                "Before the switch",
-                "Before command",
-                &mut config.before,
-                "provider.before",
-                "test -f index.html",
-            );
-            form.list(
-                ui,
-                "After the switch (health check)",
-                "After command",
-                &mut config.after,
-                "provider.after",
-                "curl -f localhost:8080",
-            );
-        }
-        Provider::Script(config) => {
-            form.text(
-                ui,
-                "Program",
-                &mut config.program,
-                "provider.program",
-                "./check.sh",
-            );
-            form.list(
-                ui,
-                "Arguments",
-                "Argument",
-                &mut config.arguments,
-                "provider.arguments",
-                "--fast",
-            );
-            form.optional(
-                ui,
-                "User parameters",
-                &mut config.user_parameters,
-                "provider.user_parameters",
-                "free text, e.g. JSON",
-                true,
-            );
-            form.duration(
-                ui,
-                "Continuation delay",
-                &mut config.continuation_delay,
-                "provider.continuation_delay",
-                "1s (default)",
-            );
-        }
+    if let Some(field) = providers::show(ui, form, &mut action.provider) {
+        actions.push(InspectorAction::PickFolder(FolderField { at, field }));
     }
 }
 
@@ -567,7 +366,7 @@ fn artifacts_form(
     }
     form.errors(ui, "input_artifacts");
     ui.label(egui::RichText::new("Output artifacts").strong());
-    let collects = matches!(action.provider, Provider::Commands(_));
+    let collects = action.provider.info().collects_files;
     let mut remove = None;
     for (index, output) in action.output_artifacts.iter_mut().enumerate() {
         ui.group(|ui| {

@@ -11,5 +11,6 @@ pub mod outline;
 pub mod palette;
 pub mod placement;
 pub mod problems;
+pub mod providers;
 pub mod state;
 pub mod triggers_form;

@@ -4,19 +4,23 @@
 use egui::{Id, Sense, Ui};
 
 use super::canvas::PaletteItem;
+use crate::model::providers::PaletteEntry;
 use crate::model::{Category, ProviderKind};
 use crate::ui::theme;
 
-/// Every palette entry, in pipeline order, with its label.
-pub const ITEMS: [(ProviderKind, Category, &str); 7] = [
-    (ProviderKind::Git, Category::Source, "Git"),
-    (ProviderKind::Folder, Category::Source, "Folder"),
-    (ProviderKind::Commands, Category::Build, "Build"),
-    (ProviderKind::Commands, Category::Test, "Test"),
-    (ProviderKind::Manual, Category::Approval, "Approval"),
-    (ProviderKind::LocalDeploy, Category::Deploy, "Deploy"),
-    (ProviderKind::Script, Category::Invoke, "Invoke"),
-];
+/// Every palette entry, in pipeline order (by category, then provider), with its label.
+pub fn items() -> Vec<(ProviderKind, PaletteEntry)> {
+    let mut items: Vec<(ProviderKind, PaletteEntry)> = ProviderKind::ALL
+        .iter()
+        .flat_map(|kind| kind.info().palette.iter().map(|entry| (*kind, *entry)))
+        .collect();
+    items.sort_by_key(|(_, entry)| {
+        Category::ALL
+            .iter()
+            .position(|category| *category == entry.category)
+    });
+    items
+}
 
 /// The accessible name of a palette chip, e.g. "Add Build".
 pub fn palette_label(label: &str) -> String {
@@ -29,7 +33,7 @@ pub fn show(ui: &mut Ui) -> Option<PaletteItem> {
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("Palette").color(theme::TEXT_WEAK))
             .on_hover_text("Drag onto a stage lane (or between lanes for a new stage), or click to add to the selected stage");
-        for (kind, category, label) in ITEMS {
+        for (kind, PaletteEntry { category, label, .. }) in items() {
             let item = PaletteItem { kind, category };
             let text = egui::RichText::new(format!("{} {label}", theme::category_icon(category)))
                 .color(theme::category_color(category));

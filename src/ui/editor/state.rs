@@ -10,7 +10,8 @@ use super::outline::OutlineAction;
 use super::placement::DropTarget;
 use crate::model::edit::{self, ActionRef};
 use crate::model::ron_io::{LoadError, SaveError};
-use crate::model::{Category, Layout, Pipeline, Provider, layout_key};
+use crate::model::strings::action_strings_mut;
+use crate::model::{Category, Layout, Pipeline, layout_key};
 
 /// Something the editor needs the app to do (ask a question, open a dialog).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,25 +307,18 @@ impl Editor {
             text
         };
         self.document.edit(None, |p| {
-            let (at, slot) = match field {
-                FolderField::GitRepository(at)
-                | FolderField::FolderPath(at)
-                | FolderField::DeployTarget(at) => (at, field),
-            };
             let Some(action) = p
                 .stages
-                .get_mut(at.stage)
-                .and_then(|s| s.actions.get_mut(at.action))
+                .get_mut(field.at.stage)
+                .and_then(|s| s.actions.get_mut(field.at.action))
             else {
                 return;
             };
-            match (&mut action.provider, slot) {
-                (Provider::Git(config), FolderField::GitRepository(_)) => config.repository = text,
-                (Provider::Folder(config), FolderField::FolderPath(_)) => config.path = text,
-                (Provider::LocalDeploy(config), FolderField::DeployTarget(_)) => {
-                    config.target = text
-                }
-                _ => {}
+            if let Some((_, value)) = action_strings_mut(action)
+                .into_iter()
+                .find(|(path, _)| path == field.field)
+            {
+                *value = text;
             }
         });
     }

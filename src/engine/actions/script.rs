@@ -9,20 +9,17 @@
 //! - `{"status": "failure", "failureType": "JobFailed", "message": "..."}`
 //! - `{"status": "continue", "continuationToken": "..."}`: invoked again after a pause.
 
-use std::time::Duration;
-
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::model::ScriptConfig;
+use crate::model::providers::DEFAULT_CONTINUATION_DELAY;
 
 use super::commands::describe_end;
-use super::{ActionContext, ActionProvider, ActionResult};
+use super::{ActionContext, ActionResult, ActionStep, StepFuture};
 use crate::engine::process::{self, End, Spec};
 
-/// The pause between invocations when the configuration does not say.
-pub const DEFAULT_CONTINUATION_DELAY: Duration = Duration::from_secs(1);
 /// CodePipeline's failure types.
 pub const FAILURE_TYPES: [&str; 6] = [
     "JobFailed",
@@ -55,91 +52,101 @@ enum Reply {
     },
 }
 
-impl ActionProvider for ScriptConfig {
-    async fn run(&self, context: &mut ActionContext) -> ActionResult {
-        let job_id = uuid::Uuid::new_v4().to_string();
-        let delay = self
-            .continuation_delay
-            .map_or(DEFAULT_CONTINUATION_DELAY, |d| d.to_std());
-        let mut token: Option<String> = None;
-        let mut invocation = 1;
-        loop {
-            let document = job_document(self, context, &job_id, token.as_deref());
-            context
-                .log
-                .note(&format!("$ {} (invocation {invocation})", self.program));
-            let work_dir = context.work_dir.clone();
-            let spec = Spec {
-                program: &self.program,
-                args: &self.arguments,
-                cwd: &work_dir,
-                env: &context.env,
-                stdin: Some(document.into_bytes()),
-                capture_stdout: true,
-            };
-            let finished = match process::run(
-                spec,
-                &context.log,
-                &context.control,
-                context.tracker.as_ref(),
-            )
-            .await
-            {
-                Ok(finished) => finished,
-                Err(error) => {
-                    return ActionResult::failed(format!("cannot run {}: {error}", self.program));
+impl ActionStep for ScriptConfig {
+    fn uses_working_copy(&self) -> bool {
+        true
+    }
+
+    fn run<'a>(&'a self, context: &'a mut ActionContext) -> StepFuture<'a> {
+        Box::pin(async move {
+            let job_id = uuid::Uuid::new_v4().to_string();
+            let delay = self
+                .continuation_delay
+                .unwrap_or(DEFAULT_CONTINUATION_DELAY)
+                .to_std();
+            let mut token: Option<String> = None;
+            let mut invocation = 1;
+            loop {
+                let document = job_document(self, context, &job_id, token.as_deref());
+                context
+                    .log
+                    .note(&format!("$ {} (invocation {invocation})", self.program));
+                let work_dir = context.work_dir.clone();
+                let spec = Spec {
+                    program: &self.program,
+                    args: &self.arguments,
+                    cwd: &work_dir,
+                    env: &context.env,
+                    stdin: Some(document.into_bytes()),
+                    capture_stdout: true,
+                };
+                let finished = match process::run(
+                    spec,
+                    &context.log,
+                    &context.control,
+                    context.tracker.as_ref(),
+                )
+                .await
+                {
+                    Ok(finished) => finished,
+                    Err(error) => {
+                        return ActionResult::failed(format!(
+                            "cannot run {}: {error}",
+                            self.program
+                        ));
+                    }
+                };
+                if finished.end != End::Exited(0) {
+                    return describe_end(context, finished.end);
                 }
-            };
-            if finished.end != End::Exited(0) {
-                return describe_end(context, finished.end);
-            }
-            match parse_reply(&finished.stdout) {
-                Err(message) => return ActionResult::failed(message),
-                Ok(Reply::Success {
-                    summary,
-                    output_variables,
-                }) => {
-                    return ActionResult {
-                        output_variables: output_variables
-                            .into_iter()
-                            .map(|(key, value)| (key, plain(value)))
-                            .collect(),
-                        ..ActionResult::succeeded(summary)
-                    };
-                }
-                Ok(Reply::Failure {
-                    failure_type,
-                    message,
-                }) => {
-                    let kind = failure_type.unwrap_or_else(|| "JobFailed".into());
-                    let kind = if FAILURE_TYPES.contains(&kind.as_str()) {
-                        kind
-                    } else {
-                        format!("JobFailed ({kind} is not a CodePipeline failure type)")
-                    };
-                    return ActionResult::failed(format!(
-                        "{kind}: {}",
-                        message.unwrap_or_else(|| "no message".into())
-                    ));
-                }
-                Ok(Reply::Continue { continuation_token }) => {
-                    context.log.note(&format!(
-                        "continue with token {continuation_token}; invoking again in {}s",
-                        delay.as_secs_f32()
-                    ));
-                    token = Some(continuation_token);
-                    invocation += 1;
-                    let deadline = context.control.deadline;
-                    tokio::select! {
-                        () = tokio::time::sleep(delay) => {}
-                        () = context.control.cancel.cancelled() => return ActionResult::abandoned("stopped between invocations"),
-                        () = async { match deadline { Some(at) => tokio::time::sleep_until(at).await, None => std::future::pending().await } } => {
-                            return describe_end(context, End::TimedOut);
+                match parse_reply(&finished.stdout) {
+                    Err(message) => return ActionResult::failed(message),
+                    Ok(Reply::Success {
+                        summary,
+                        output_variables,
+                    }) => {
+                        return ActionResult {
+                            output_variables: output_variables
+                                .into_iter()
+                                .map(|(key, value)| (key, plain(value)))
+                                .collect(),
+                            ..ActionResult::succeeded(summary)
+                        };
+                    }
+                    Ok(Reply::Failure {
+                        failure_type,
+                        message,
+                    }) => {
+                        let kind = failure_type.unwrap_or_else(|| "JobFailed".into());
+                        let kind = if FAILURE_TYPES.contains(&kind.as_str()) {
+                            kind
+                        } else {
+                            format!("JobFailed ({kind} is not a CodePipeline failure type)")
+                        };
+                        return ActionResult::failed(format!(
+                            "{kind}: {}",
+                            message.unwrap_or_else(|| "no message".into())
+                        ));
+                    }
+                    Ok(Reply::Continue { continuation_token }) => {
+                        context.log.note(&format!(
+                            "continue with token {continuation_token}; invoking again in {}s",
+                            delay.as_secs_f32()
+                        ));
+                        token = Some(continuation_token);
+                        invocation += 1;
+                        let deadline = context.control.deadline;
+                        tokio::select! {
+                            () = tokio::time::sleep(delay) => {}
+                            () = context.control.cancel.cancelled() => return ActionResult::abandoned("stopped between invocations"),
+                            () = async { match deadline { Some(at) => tokio::time::sleep_until(at).await, None => std::future::pending().await } } => {
+                                return describe_end(context, End::TimedOut);
+                            }
                         }
                     }
                 }
             }
-        }
+        })
     }
 }
 

@@ -15,32 +15,34 @@ use walkdir::WalkDir;
 use crate::model::FolderConfig;
 use crate::store::artifacts::{copy_tree, glob_set};
 
-use super::{ActionContext, ActionProvider, ActionResult};
+use super::{ActionContext, ActionResult, ActionStep, StepFuture};
 
-impl ActionProvider for FolderConfig {
-    async fn run(&self, context: &mut ActionContext) -> ActionResult {
-        let Some((_, target)) = context.outputs.first().cloned() else {
-            return ActionResult::failed("a Folder source needs an output artifact");
-        };
-        let source = context.workspace.join(&self.path);
-        let exclude = self.exclude.clone();
-        context.log.note(&format!("taking {}", source.display()));
-        let taken = tokio::task::spawn_blocking(move || take(&source, &exclude, &target))
-            .await
-            .unwrap_or_else(|error| Err(format!("taking the files panicked: {error}")));
-        match taken {
-            Ok((count, etag)) => {
-                context.log.note(&format!("{count} files, ETag {etag}"));
-                let mut variables = IndexMap::new();
-                variables.insert("ETag".to_string(), etag);
-                variables.insert("FileCount".to_string(), count.to_string());
-                ActionResult {
-                    output_variables: variables,
-                    ..ActionResult::succeeded(Some(format!("{count} files")))
+impl ActionStep for FolderConfig {
+    fn run<'a>(&'a self, context: &'a mut ActionContext) -> StepFuture<'a> {
+        Box::pin(async move {
+            let Some((_, target)) = context.outputs.first().cloned() else {
+                return ActionResult::failed("a Folder source needs an output artifact");
+            };
+            let source = context.workspace.join(&self.path);
+            let exclude = self.exclude.clone();
+            context.log.note(&format!("taking {}", source.display()));
+            let taken = tokio::task::spawn_blocking(move || take(&source, &exclude, &target))
+                .await
+                .unwrap_or_else(|error| Err(format!("taking the files panicked: {error}")));
+            match taken {
+                Ok((count, etag)) => {
+                    context.log.note(&format!("{count} files, ETag {etag}"));
+                    let mut variables = IndexMap::new();
+                    variables.insert("ETag".to_string(), etag);
+                    variables.insert("FileCount".to_string(), count.to_string());
+                    ActionResult {
+                        output_variables: variables,
+                        ..ActionResult::succeeded(Some(format!("{count} files")))
+                    }
                 }
+                Err(message) => ActionResult::failed(message),
             }
-            Err(message) => ActionResult::failed(message),
-        }
+        })
     }
 }
 

@@ -8,19 +8,21 @@ use indexmap::IndexMap;
 
 use crate::model::{GitConfig, GitOutputFormat};
 
-use super::{ActionContext, ActionProvider, ActionResult};
+use super::{ActionContext, ActionResult, ActionStep, StepFuture};
 use crate::engine::process::{self, End, Spec};
 
-impl ActionProvider for GitConfig {
-    async fn run(&self, context: &mut ActionContext) -> ActionResult {
-        match fetch(self, context).await {
-            Ok(variables) => ActionResult {
-                output_variables: variables,
-                ..ActionResult::succeeded(None)
-            },
-            Err(Failure::Stopped) => ActionResult::abandoned("stopped while fetching"),
-            Err(Failure::Message(message)) => ActionResult::failed(message),
-        }
+impl ActionStep for GitConfig {
+    fn run<'a>(&'a self, context: &'a mut ActionContext) -> StepFuture<'a> {
+        Box::pin(async move {
+            match fetch(self, context).await {
+                Ok(variables) => ActionResult {
+                    output_variables: variables,
+                    ..ActionResult::succeeded(None)
+                },
+                Err(Failure::Stopped) => ActionResult::abandoned("stopped while fetching"),
+                Err(Failure::Message(message)) => ActionResult::failed(message),
+            }
+        })
     }
 }
 

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod demo;
 pub mod engine;
+pub mod execution;
 pub mod model;
 pub mod store;
 pub mod ui;

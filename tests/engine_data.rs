@@ -6,8 +6,8 @@ use common::Workspace;
 use indexmap::IndexMap;
 use pipewright::engine::Command;
 use pipewright::engine::user::current_user;
+use pipewright::execution::Change;
 use pipewright::model::status::{ActionStatus, ExecutionStatus};
-use pipewright::store::Change;
 
 #[test]
 fn variables_flow_between_stages_and_the_resolved_configuration_is_stored() {
@@ -68,7 +68,7 @@ fn a_start_with_an_undeclared_variable_is_refused_naming_the_declared_ones() {
             file: ws.path().join("x.pipeline.ron"),
             variables: overrides,
             source_revisions: IndexMap::new(),
-            trigger: pipewright::store::Trigger::manual("test"),
+            trigger: pipewright::execution::Trigger::manual("test"),
         })))
         .wait()
         .expect_err("refused");
@@ -92,7 +92,7 @@ fn an_invalid_pipeline_cannot_start() {
             file: ws.path().join("x.pipeline.ron"),
             variables: IndexMap::new(),
             source_revisions: IndexMap::new(),
-            trigger: pipewright::store::Trigger::manual("test"),
+            trigger: pipewright::execution::Trigger::manual("test"),
         })))
         .wait()
         .expect_err("refused");
@@ -187,7 +187,7 @@ fn wait_for_approval(ws: &Workspace, id: &str) {
 
 fn decide(ws: &Workspace, id: &str, approved: bool, summary: &str) {
     ws.send(Command::Decide {
-        execution_id: id.to_string(),
+        execution_id: id.into(),
         stage: "Gate".into(),
         action: "Approve".into(),
         approved,
@@ -220,7 +220,7 @@ fn a_rejected_gate_fails_the_execution_with_the_summary() {
     let too_long = ws
         .engine
         .send(Command::Decide {
-            execution_id: id.clone(),
+            execution_id: id.as_str().into(),
             stage: "Gate".into(),
             action: "Approve".into(),
             approved: false,
@@ -260,7 +260,7 @@ fn an_approval_that_times_out_fails() {
     let late = ws
         .engine
         .send(Command::Decide {
-            execution_id: id.clone(),
+            execution_id: id.as_str().into(),
             stage: "Gate".into(),
             action: "Approve".into(),
             approved: true,

@@ -4,9 +4,9 @@ mod common;
 
 use common::Workspace;
 use pipewright::engine::Command;
+use pipewright::execution::Change;
 use pipewright::model::Pipeline;
 use pipewright::model::status::{ActionStatus, ExecutionStatus};
-use pipewright::store::Change;
 
 /// Quick → Hold, where Hold waits for `{ws}/release-<execution id>` (or `{ws}/release-all`).
 fn holding_pipeline(ws: &Workspace, mode: &str) -> Pipeline {

@@ -136,7 +136,7 @@ fn retry_failed_actions_reruns_only_the_failed_one_as_attempt_2() {
     let id = ws.start(&pipeline);
     assert_eq!(ws.wait_end(&id), ExecutionStatus::Failed);
     ws.send(Command::RetryStage {
-        execution_id: id.clone(),
+        execution_id: id.as_str().into(),
         stage: "Test".into(),
         mode: RetryMode::FailedActions,
     });
@@ -177,7 +177,7 @@ fn retry_all_actions_reruns_everything_and_refuses_a_succeeded_stage() {
     let id = ws.start(&pipeline);
     assert_eq!(ws.wait_end(&id), ExecutionStatus::Failed);
     let retry = |mode| Command::RetryStage {
-        execution_id: id.clone(),
+        execution_id: id.as_str().into(),
         stage: "Test".into(),
         mode,
     };
@@ -211,7 +211,7 @@ fn stop_and_wait_lets_the_running_action_finish_and_starts_nothing_new() {
     let id = ws.start(&long_pipeline(&ws));
     wait_for_file(&ws.path().join("pid"));
     ws.send(Command::Stop {
-        execution_id: id.clone(),
+        execution_id: id.as_str().into(),
         mode: StopMode::Wait,
         reason: "enough".into(),
     });
@@ -240,7 +240,7 @@ fn stop_and_abandon_kills_the_running_action() {
     let id = ws.start(&long_pipeline(&ws));
     let pid = read_pid(&ws.path().join("pid"));
     ws.send(Command::Stop {
-        execution_id: id.clone(),
+        execution_id: id.as_str().into(),
         mode: StopMode::Abandon,
         reason: "wrong branch".into(),
     });

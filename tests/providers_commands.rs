@@ -3,8 +3,8 @@
 mod common;
 
 use common::Workspace;
+use pipewright::execution::CaseOutcome;
 use pipewright::model::status::{ActionStatus, ExecutionStatus};
-use pipewright::store::reports::CaseOutcome;
 
 const PASSING: &str = r#"<?xml version="1.0"?>
 <testsuites><testsuite name="math" tests="2" time="0.5">

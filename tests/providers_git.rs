@@ -5,8 +5,8 @@ mod common;
 use common::{Workspace, commit, git, init_repo};
 use indexmap::IndexMap;
 use pipewright::engine::{Command, Reply, StartRequest};
+use pipewright::execution::Trigger;
 use pipewright::model::status::ExecutionStatus;
-use pipewright::store::Trigger;
 
 struct Repo {
     first: String,
@@ -65,7 +65,7 @@ fn run(
         panic!("no id")
     };
     let status = ws.wait_end(&execution_id);
-    (execution_id, status)
+    (execution_id.to_string(), status)
 }
 
 fn read(ws: &Workspace, name: &str) -> String {

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use common::{PATIENCE, Workspace, commit, git, init_repo};
+use pipewright::execution::{Change, NewExecution, TriggerKind};
 use pipewright::model::status::ExecutionStatus;
-use pipewright::store::{Change, NewExecution};
 use pipewright::watch::{ManualClock, Note, NoteKind, WatchOptions, Watcher};
 
 type Notes = Arc<Mutex<Vec<Note>>>;
@@ -129,7 +129,7 @@ fn a_commit_on_the_watched_branch_starts_an_execution_with_that_commit() {
     let id = commit(&repo, &[("src/lib.rs", "2")], "Second version");
     let started = next_start(&ws);
     assert_eq!(started.source_revisions["Code"], id);
-    assert_eq!(started.trigger.kind, "GitChange");
+    assert_eq!(started.trigger.kind, TriggerKind::GitChange);
     assert_eq!(
         started.trigger.detail,
         format!("push to main by Ada Tester: {} Second version", &id[..7])
@@ -288,7 +288,7 @@ fn a_folder_change_fires_once_after_the_debounce() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let started = next_start(&ws);
-    assert_eq!(started.trigger.kind, "FolderChange");
+    assert_eq!(started.trigger.kind, TriggerKind::FolderChange);
     assert_eq!(
         started.trigger.detail,
         "change in site: 3 files (about.html, index.html, style.css)"
@@ -330,7 +330,7 @@ fn a_schedule_fires_when_the_clock_reaches_it_with_its_variables() {
 
     clock.set(at("2026-11-22T02:00:00Z"));
     let started = next_start(&ws);
-    assert_eq!(started.trigger.kind, "Schedule");
+    assert_eq!(started.trigger.kind, TriggerKind::Schedule);
     assert_eq!(started.trigger.detail, "schedule 0 2 * * * (UTC)");
     assert_eq!(started.variables["environment"], "nightly");
     assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);

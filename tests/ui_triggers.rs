@@ -88,7 +88,7 @@ fn a_commit_starts_the_pipeline_in_the_app_and_the_run_view_follows_it() {
     app.run_ok();
     wait_until(&mut app, "the manual run to succeed", |state| {
         state.runs().and_then(|r| r.shown()).is_some_and(|view| {
-            view.trigger.kind == "Manual"
+            view.trigger.kind == pipewright::execution::TriggerKind::Manual
                 && view.status == pipewright::model::status::ExecutionStatus::Succeeded
         })
     });
@@ -99,7 +99,7 @@ fn a_commit_starts_the_pipeline_in_the_app_and_the_run_view_follows_it() {
     let commit = git(&repo, &["rev-parse", "--short=7", "HEAD"]);
     wait_until(&mut app, "the triggered execution to succeed", |state| {
         state.runs().and_then(|r| r.shown()).is_some_and(|view| {
-            view.trigger.kind == "GitChange"
+            view.trigger.kind == pipewright::execution::TriggerKind::GitChange
                 && view.status == pipewright::model::status::ExecutionStatus::Succeeded
         })
     });

@@ -114,7 +114,7 @@ pub fn history(args: HistoryArgs) -> anyhow::Result<u8> {
         );
         println!(
             "{:<8}  {:<20}  {:<11}  {:<19}  {:>8}  {}",
-            &row.id[..8.min(row.id.len())],
+            crate::execution::short_id(&row.id),
             row.pipeline,
             row.status.as_str(),
             local_time(row.started_ms),

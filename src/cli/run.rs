@@ -12,10 +12,10 @@ use indexmap::IndexMap;
 use crate::clock::{format_duration_ms, now_ms};
 use crate::engine::user::current_user;
 use crate::engine::{Command, Engine, EngineOptions, Event, Reply, StartRequest};
+use crate::execution::{AttemptKey, Change, ExecutionId, Trigger};
 use crate::model::status::{ActionStatus, ExecutionStatus, StopMode};
 use crate::model::{Category, Pipeline, ron_io, validate_located};
 use crate::store::logs::read_lines;
-use crate::store::{AttemptKey, Change, Trigger};
 
 use super::validate::format_problem;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
@@ -202,7 +202,7 @@ fn interrupt_channel() -> anyhow::Result<Receiver<()>> {
 
 struct Watcher<'a> {
     engine: &'a Engine,
-    execution_id: String,
+    execution_id: ExecutionId,
     answers: Answers,
     show_logs: bool,
     live: bool,
@@ -232,7 +232,7 @@ impl Watcher<'_> {
             }
             match events.recv_timeout(Duration::from_millis(200)) {
                 Ok(Event::Changed(change)) => {
-                    if change.execution_id() != Some(self.execution_id.as_str()) {
+                    if change.execution_id() != Some(&self.execution_id) {
                         continue;
                     }
                     if let Some(status) = self.on_change(change) {

@@ -9,8 +9,8 @@ use anyhow::Context;
 use chrono::Local;
 
 use crate::engine::{Command, Engine, EngineOptions, Event};
+use crate::execution::{AttemptKey, Change};
 use crate::model::workspace;
-use crate::store::{AttemptKey, Change};
 use crate::watch::{WatchOptions, Watcher};
 
 use super::{EXIT_BAD_INPUT, EXIT_OK};
@@ -26,14 +26,10 @@ pub struct WatchArgs {
     pub approve: Vec<String>,
 }
 
-fn short(id: &str) -> &str {
-    &id[..8.min(id.len())]
-}
-
 /// Approves a waiting approval the command line named, or says how it could be answered.
 fn approval(engine: &Engine, approve: &[String], key: &AttemptKey, message: Option<&str>) {
     let target = format!("{}/{}", key.stage, key.action);
-    let execution = short(&key.execution_id);
+    let execution = key.execution_id.short();
     if !approve.iter().any(|a| a == "all" || *a == target) {
         say(&format!(
             "execution {execution}: {target} waits for approval{}; it times out unless answered (watch --approve {target} answers it)",
@@ -112,7 +108,7 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
                     let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
                     say(&format!(
                         "execution {} ended {status}{why}",
-                        short(&execution_id)
+                        execution_id.short()
                     ));
                 }
                 Event::Changed(Change::ApprovalRequested { key, message, .. }) => {

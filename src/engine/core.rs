@@ -14,10 +14,11 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
+use crate::execution::{AttemptKey, Change, ExecutionId, NewExecution};
 use crate::model::status::{ActionStatus, ExecutionStatus, RetryMode, StageStatus, StopMode};
 use crate::model::validate::check_approval_summary;
 use crate::model::{Category, ron_io, validate};
-use crate::store::{AttemptKey, Change, NewExecution, Store, WorkspacePaths};
+use crate::store::{Store, WorkspacePaths};
 
 use super::actions::{self, ActionResult, Signal};
 use super::bus::EventBus;
@@ -56,7 +57,7 @@ pub(super) struct Core {
     permits: Option<Arc<Semaphore>>,
     pool: Arc<DirPool>,
     gates: HashMap<String, Gates>,
-    executions: HashMap<String, Execution>,
+    executions: HashMap<ExecutionId, Execution>,
     shutting_down: Option<std::sync::mpsc::Sender<()>>,
     pending: Vec<Change>,
     user: String,
@@ -229,7 +230,7 @@ impl Core {
         }
         let definition = ron_io::to_string(&pipeline)
             .map_err(|error| EngineError::Refused(error.to_string()))?;
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = ExecutionId::new_random();
         let new = NewExecution {
             id: id.clone(),
             pipeline: pipeline.name.clone(),
@@ -277,7 +278,7 @@ impl Core {
         let signals = running.signals.clone();
         self.record(Change::ApprovalDecided {
             key: AttemptKey {
-                execution_id: id.to_string(),
+                execution_id: id.into(),
                 stage: stage.to_string(),
                 action: action.to_string(),
                 attempt,
@@ -326,13 +327,13 @@ impl Core {
                 let busy = execution.stages[stage_index].is_busy();
                 let now = now_ms();
                 self.record(Change::ExecutionStatus {
-                    execution_id: id.to_string(),
+                    execution_id: id.into(),
                     status: ExecutionStatus::Stopping,
                     reason: Some(reason.clone()),
                     at_ms: now,
                 });
                 self.record(Change::StageStatus {
-                    execution_id: id.to_string(),
+                    execution_id: id.into(),
                     stage,
                     status: StageStatus::Stopping,
                     reason: Some(reason),
@@ -391,9 +392,9 @@ impl Core {
         gates.reenter(stage, id).map_err(EngineError::Refused)?;
         execution.status = ExecutionStatus::InProgress;
         execution.place = Place::InStage(stage_index);
-        self.executions.insert(id.to_string(), execution);
+        self.executions.insert(id.into(), execution);
         self.record(Change::ExecutionStatus {
-            execution_id: id.to_string(),
+            execution_id: id.into(),
             status: ExecutionStatus::InProgress,
             reason: None,
             at_ms: now_ms(),
@@ -463,7 +464,7 @@ impl Core {
             Admission::Enter => self.enter_stage(id, stage_index, None),
             Admission::Wait { superseded } => {
                 self.record(Change::ExecutionWaiting {
-                    execution_id: id.to_string(),
+                    execution_id: id.into(),
                     stage: Some(stage),
                     at_ms: now_ms(),
                 });
@@ -480,9 +481,13 @@ impl Core {
 
     fn enter_admitted(&mut self, admitted: &[String], stage: &str) {
         for id in admitted {
-            if let Some(index) = self.executions.get(id).and_then(|e| e.stage_index(stage)) {
+            if let Some(index) = self
+                .executions
+                .get(id.as_str())
+                .and_then(|e| e.stage_index(stage))
+            {
                 self.record(Change::ExecutionWaiting {
-                    execution_id: id.clone(),
+                    execution_id: id.as_str().into(),
                     stage: None,
                     at_ms: now_ms(),
                 });
@@ -509,7 +514,7 @@ impl Core {
         }
         let attempt = stage.attempt;
         self.record(Change::StageStatus {
-            execution_id: id.to_string(),
+            execution_id: id.into(),
             stage: stage_name,
             status: StageStatus::InProgress,
             reason: None,
@@ -570,7 +575,7 @@ impl Core {
         let definition = &execution.pipeline.stages[stage_index];
         let action = &definition.actions[action_index];
         let key = AttemptKey {
-            execution_id: id.to_string(),
+            execution_id: id.into(),
             stage: definition.name.clone(),
             action: action.name.clone(),
             attempt: run.attempts,
@@ -736,7 +741,7 @@ impl Core {
         stage.status = Some(stage_status);
         let attempt = stage.attempt;
         self.record(Change::StageStatus {
-            execution_id: id.to_string(),
+            execution_id: id.into(),
             stage: stage_name.clone(),
             status: stage_status,
             reason: outcome.as_ref().map(|(_, reason)| reason.clone()),
@@ -773,7 +778,7 @@ impl Core {
                 .collect();
             for stage in skipped {
                 self.record(Change::StageStatus {
-                    execution_id: id.to_string(),
+                    execution_id: id.into(),
                     stage,
                     status: StageStatus::Skipped,
                     reason: None,
@@ -783,7 +788,7 @@ impl Core {
             }
         }
         self.record(Change::ExecutionStatus {
-            execution_id: id.to_string(),
+            execution_id: id.into(),
             status,
             reason,
             at_ms: now,
@@ -794,7 +799,7 @@ impl Core {
 
     fn begin_shutdown(&mut self, done: std::sync::mpsc::Sender<()>) {
         self.shutting_down = Some(done);
-        let ids: Vec<String> = self.executions.keys().cloned().collect();
+        let ids: Vec<ExecutionId> = self.executions.keys().cloned().collect();
         for id in ids {
             let _ = self.stop(&id, StopMode::Abandon, "Pipewright was closed".into());
         }

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
+use crate::execution::ExecutionId;
 use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus, StopMode};
 use crate::model::variables::{EXECUTION_ID_KEY, Reference};
 use crate::model::{Pipeline, ron_io};
@@ -70,7 +71,7 @@ impl StageRun {
 /// An execution in progress.
 pub struct Execution {
     /// Its id.
-    pub id: String,
+    pub id: ExecutionId,
     /// The definition it runs.
     pub pipeline: Arc<Pipeline>,
     /// Its status.
@@ -92,7 +93,7 @@ pub struct Execution {
 impl Execution {
     /// A new execution, before it asks to enter its first stage.
     pub fn new(
-        id: String,
+        id: ExecutionId,
         pipeline: Arc<Pipeline>,
         variables: IndexMap<String, String>,
         source_revisions: IndexMap<String, String>,
@@ -185,7 +186,7 @@ impl Execution {
     pub fn lookup(&self, reference: &Reference) -> Option<String> {
         match reference {
             Reference::Pipeline(name) => self.variables.get(name).cloned(),
-            Reference::Execution(key) if key == EXECUTION_ID_KEY => Some(self.id.clone()),
+            Reference::Execution(key) if key == EXECUTION_ID_KEY => Some(self.id.to_string()),
             Reference::Execution(_) => None,
             Reference::Action { namespace, key } => self.outputs.get(namespace)?.get(key).cloned(),
         }

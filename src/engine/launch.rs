@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::execution::AttemptKey;
 use crate::model::strings::action_strings_mut;
 use crate::model::variables::resolve;
 use crate::model::{Action, SecretSource};
-use crate::store::AttemptKey;
 
 use super::execution::Execution;
 
@@ -37,7 +37,7 @@ pub fn prepare(
             .map_err(|error| format!("{field}: {error}"))?;
     }
     let mut env: Vec<(String, String)> = vec![
-        ("PIPEWRIGHT_EXECUTION_ID".into(), execution.id.clone()),
+        ("PIPEWRIGHT_EXECUTION_ID".into(), execution.id.to_string()),
         (
             "PIPEWRIGHT_PIPELINE".into(),
             execution.pipeline.name.clone(),

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::clock::now_ms;
-use crate::store::AttemptKey;
+use crate::execution::AttemptKey;
 use crate::store::logs::{LogWriter, Stream, parse_line};
 
 use super::Event;

@@ -27,9 +27,10 @@ use std::time::Duration;
 use indexmap::IndexMap;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::execution::{AttemptKey, Change, ExecutionId, Trigger};
 use crate::model::status::{RetryMode, StopMode};
 use crate::model::{Pipeline, Problem};
-use crate::store::{AttemptKey, Change, Store, StoreError, Trigger};
+use crate::store::{Store, StoreError};
 
 pub use bus::Waker;
 
@@ -70,7 +71,7 @@ pub enum Command {
     /// Approve or reject a waiting approval.
     Decide {
         /// The execution.
-        execution_id: String,
+        execution_id: ExecutionId,
         /// The approval's stage.
         stage: String,
         /// The approval action.
@@ -83,7 +84,7 @@ pub enum Command {
     /// Stop an execution.
     Stop {
         /// The execution.
-        execution_id: String,
+        execution_id: ExecutionId,
         /// Wait for running actions, or kill them.
         mode: StopMode,
         /// Why.
@@ -92,7 +93,7 @@ pub enum Command {
     /// Run a failed stage again.
     RetryStage {
         /// The failed execution.
-        execution_id: String,
+        execution_id: ExecutionId,
         /// The failed stage.
         stage: String,
         /// Failed actions only, or all.
@@ -117,7 +118,7 @@ pub enum Reply {
     /// An execution started.
     Started {
         /// Its id.
-        execution_id: String,
+        execution_id: ExecutionId,
     },
     /// The command was carried out.
     Done,
@@ -182,7 +183,7 @@ impl Commander {
     }
 
     /// Starts an execution and waits for its id (blocks: not for the UI thread).
-    pub fn start(&self, request: StartRequest) -> Result<String, EngineError> {
+    pub fn start(&self, request: StartRequest) -> Result<ExecutionId, EngineError> {
         match self.send(Command::Start(Box::new(request))).wait()? {
             Reply::Started { execution_id } => Ok(execution_id),
             Reply::Done => Err(EngineError::Refused("no execution was started".into())),

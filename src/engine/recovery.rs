@@ -5,9 +5,10 @@ use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
 use crate::clock::now_ms;
+use crate::execution::Change;
 use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus};
 use crate::store::owner::process_start_time;
-use crate::store::{Change, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// The reason given to executions interrupted by a crash.
 pub const INTERRUPTED: &str = "interrupted: Pipewright exited";
@@ -52,7 +53,7 @@ pub fn recover(store: &mut Store) -> Result<Vec<String>, StoreError> {
                 Some(_) => continue,
             };
             store.record(&Change::StageStatus {
-                execution_id: id.clone(),
+                execution_id: id.clone().into(),
                 stage: stage.stage,
                 status,
                 reason: (status == StageStatus::Failed).then(|| INTERRUPTED.into()),
@@ -61,7 +62,7 @@ pub fn recover(store: &mut Store) -> Result<Vec<String>, StoreError> {
             })?;
         }
         store.record(&Change::ExecutionStatus {
-            execution_id: id.clone(),
+            execution_id: id.clone().into(),
             status: ExecutionStatus::Failed,
             reason: Some(INTERRUPTED.into()),
             at_ms: now,

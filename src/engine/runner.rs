@@ -10,10 +10,11 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::{format_duration_ms, now_ms};
+use crate::execution::AttemptKey;
 use crate::model::Action;
 use crate::model::status::ActionStatus;
+use crate::store::RunPaths;
 use crate::store::artifacts::{self, join_inside};
-use crate::store::{AttemptKey, RunPaths};
 
 use super::actions::{self, ActionContext, ActionResult, Signal};
 use super::dir_pool::DirPool;

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use walkdir::WalkDir;
 
+use crate::execution::{CaseOutcome, TestCase, TestReport, TestSuite};
 use crate::store::artifacts::glob_set;
-use crate::store::reports::{CaseOutcome, TestCase, TestReport, TestSuite};
 
 /// What was found: the reports, and a warning per file that could not be read.
 #[derive(Debug, Default)]

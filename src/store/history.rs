@@ -3,10 +3,9 @@
 use indexmap::IndexMap;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::records::{
-    ApprovalRow, AttemptKey, AttemptRow, ExecutionRow, StageRow, TransitionRow, Trigger,
-};
+use super::records::{ApprovalRow, AttemptRow, ExecutionRow, StageRow, TransitionRow};
 use super::{Store, StoreError};
+use crate::execution::{AttemptKey, Trigger, TriggerKind};
 use crate::model::ProviderKind;
 use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus};
 
@@ -22,6 +21,16 @@ fn map_json(text: String) -> rusqlite::Result<IndexMap<String, String>> {
 fn list_json(text: String) -> rusqlite::Result<Vec<String>> {
     serde_json::from_str(&text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn trigger_kind(text: &str) -> rusqlite::Result<TriggerKind> {
+    TriggerKind::parse(text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Text,
+            format!("unknown trigger kind {text:?}").into(),
+        )
     })
 }
 
@@ -41,7 +50,7 @@ fn execution_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRow> {
         file: row.get(2)?,
         definition_hash: row.get(3)?,
         trigger: Trigger {
-            kind: row.get(4)?,
+            kind: trigger_kind(&row.get::<_, String>(4)?)?,
             detail: row.get(5)?,
         },
         variables: map_json(row.get(6)?)?,

@@ -16,10 +16,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use paths::{RunPaths, WorkspacePaths};
-pub use records::{
-    ApprovalRow, AttemptKey, AttemptRow, Change, ExecutionRow, NewExecution, StageRow,
-    TransitionRow, Trigger,
-};
+pub use records::{ApprovalRow, AttemptRow, ExecutionRow, StageRow, TransitionRow};
+
+use crate::execution::{AttemptKey, Change};
 
 use crate::model::status::ExecutionStatus;
 
@@ -192,7 +191,7 @@ fn apply(db: &Connection, owner: &owner::Owner, change: &Change) -> Result<(), S
                 new.pipeline,
                 new.file,
                 new.definition_hash,
-                new.trigger.kind,
+                new.trigger.kind.as_str(),
                 new.trigger.detail,
                 json(&new.variables)?,
                 json(&new.source_revisions)?,

@@ -179,7 +179,7 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                 ui.heading("Stop execution?");
                 ui.label(format!(
                     "Execution {} will stop. Nothing new starts in it.",
-                    &execution[..8.min(execution.len())]
+                    crate::execution::short_id(execution)
                 ));
                 ui.radio_value(abandon, false, "Stop and wait: running actions finish");
                 ui.radio_value(

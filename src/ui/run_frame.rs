@@ -128,7 +128,7 @@ impl PipewrightApp {
                         Some(view) => {
                             let (color, status) = overlay::execution_look(view.status, now);
                             ui.label(egui::RichText::new(status).color(color).strong());
-                            ui.monospace(&view.id[..8.min(view.id.len())]);
+                            ui.monospace(crate::execution::short_id(&view.id));
                             ui.label(
                                 egui::RichText::new(&view.trigger.detail).color(theme::TEXT_WEAK),
                             );

@@ -10,6 +10,7 @@ use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use super::{Fire, Tick, Wake};
+use crate::execution::TriggerKind;
 use crate::model::FolderConfig;
 use crate::model::triggers::{DEFAULT_DEBOUNCE, Filter, FolderTrigger, GlobFilter};
 
@@ -144,7 +145,7 @@ impl FolderWatch {
 
     fn fire(&self, detail: String) -> Fire {
         Fire {
-            kind: "FolderChange",
+            kind: TriggerKind::FolderChange,
             detail,
             revisions: IndexMap::new(),
             variables: IndexMap::new(),

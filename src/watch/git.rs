@@ -16,6 +16,7 @@ use super::git_command::{FETCH, git, git_within};
 use super::refs::{self, Moved, Snapshot};
 use super::{Fire, Tick, Wake};
 use crate::engine::actions::git::{is_url, redact};
+use crate::execution::TriggerKind;
 use crate::model::GitConfig;
 use crate::model::triggers::{DEFAULT_POLL_INTERVAL, GitTrigger, GlobFilter};
 
@@ -194,7 +195,7 @@ impl GitWatch {
             Moved::Tag { .. } => None,
         };
         Ok(Some(Fire {
-            kind: "GitChange",
+            kind: TriggerKind::GitChange,
             detail,
             revisions: IndexMap::from([(self.source.clone(), commit.to_string())]),
             variables: IndexMap::new(),

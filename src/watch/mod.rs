@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 
 use crate::engine::StartRequest;
+use crate::execution::{ExecutionId, TriggerKind};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use note::{Note, NoteKind};
 
@@ -30,7 +31,7 @@ pub use note::{Note, NoteKind};
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// Starts an execution for a trigger; the execution id, or why it could not start.
-pub type Starter = Box<dyn Fn(StartRequest) -> Result<String, String> + Send>;
+pub type Starter = Box<dyn Fn(StartRequest) -> Result<ExecutionId, String> + Send>;
 
 /// Receives what the watcher does, for a log or a status line.
 pub type NoteSink = Box<dyn Fn(&Note) + Send>;
@@ -47,7 +48,7 @@ pub struct Tick {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fire {
     /// `GitChange`, `FolderChange` or `Schedule`.
-    pub kind: &'static str,
+    pub kind: TriggerKind,
     /// What happened, e.g. "push to main by Ada: 1a2b3c4 Fix the build".
     pub detail: String,
     /// Source action → revision to take.

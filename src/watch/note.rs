@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::execution::ExecutionId;
+
 /// One thing the watcher did or noticed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
@@ -23,7 +25,7 @@ pub enum NoteKind {
         /// What happened, e.g. "push to main by Ada: 1a2b3c4 Fix".
         detail: String,
         /// The execution it started.
-        execution: String,
+        execution: ExecutionId,
     },
     /// It fired while the pipeline's triggers were paused.
     Paused {
@@ -53,7 +55,7 @@ impl fmt::Display for Note {
             NoteKind::Fired { detail, execution } => write!(
                 f,
                 "{pipeline}: {detail} → started execution {}",
-                &execution[..8.min(execution.len())]
+                execution.short()
             ),
             NoteKind::Paused { detail } => {
                 write!(f, "{pipeline}: {detail} → ignored, triggers are paused")

@@ -18,9 +18,10 @@ use super::{
     WatchOptions,
 };
 use crate::engine::StartRequest;
+use crate::execution::Trigger;
 use crate::model::triggers::TriggerSpec;
 use crate::model::{Pipeline, Provider, ron_io, validate, workspace};
-use crate::store::{Trigger, WorkspacePaths};
+use crate::store::WorkspacePaths;
 
 /// How often the watches are looked at when nothing wakes the thread.
 const TICK: Duration = Duration::from_millis(100);
@@ -180,7 +181,7 @@ impl Runner {
                 variables: fire.variables,
                 source_revisions: fire.revisions,
                 trigger: Trigger {
-                    kind: fire.kind.to_string(),
+                    kind: fire.kind,
                     detail: fire.detail.clone(),
                 },
             };

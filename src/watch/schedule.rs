@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Fire, Tick};
+use crate::execution::TriggerKind;
 use crate::model::triggers::{Schedule, ScheduleTrigger};
 
 /// Waits for one schedule's next fire time.
@@ -41,7 +42,7 @@ impl ScheduleWatch {
                     .map(|zone| format!(" ({zone})"))
                     .unwrap_or_default();
                 vec![Fire {
-                    kind: "Schedule",
+                    kind: TriggerKind::Schedule,
                     detail: format!("schedule {}{zone}", self.trigger.cron),
                     revisions: Default::default(),
                     variables: self.trigger.variables.clone(),

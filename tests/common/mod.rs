@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
 use pipewright::engine::{Command, Engine, EngineOptions, Event, Reply, StartRequest};
+use pipewright::execution::{Change, Trigger};
 use pipewright::model::status::ExecutionStatus;
 use pipewright::model::{Pipeline, ron_io};
-use pipewright::store::{Change, Store, Trigger};
+use pipewright::store::Store;
 
 /// How long any test waits for something before failing.
 pub const PATIENCE: Duration = Duration::from_secs(60);
@@ -73,7 +74,7 @@ impl Workspace {
             .wait()
             .expect("starts");
         match reply {
-            Reply::Started { execution_id } => execution_id,
+            Reply::Started { execution_id } => execution_id.to_string(),
             Reply::Done => panic!("no execution id"),
         }
     }

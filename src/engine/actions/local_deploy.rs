@@ -57,7 +57,7 @@ async fn deploy(
     context: &mut ActionContext,
 ) -> Result<ActionResult, ActionResult> {
     let target = context.workspace.join(&config.target);
-    let release_name = context.key.execution_id.clone();
+    let release_name = context.key.execution_id.to_string();
     let releases = target.join(RELEASES);
     let release = releases.join(&release_name);
     let Some((input, artifact)) = context.inputs.first().cloned() else {

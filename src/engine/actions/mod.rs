@@ -20,10 +20,10 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use crate::execution::AttemptKey;
+use crate::execution::TestReport;
 use crate::model::Provider;
 use crate::model::status::ActionStatus;
-use crate::store::AttemptKey;
-use crate::store::reports::TestReport;
 
 use super::log_sink::LogSink;
 use super::process::{Control, ProcessTracker};

@@ -10,8 +10,8 @@ use indexmap::IndexMap;
 
 use crate::engine::StartRequest;
 use crate::engine::user::current_user;
+use crate::execution::Trigger;
 use crate::model::{Category, Pipeline, Problem, Provider};
-use crate::store::Trigger;
 use crate::ui::theme;
 
 /// What the person chose.

@@ -91,13 +91,13 @@ pub fn show(
             body.rows(22.0, visible.len(), |mut row| {
                 let execution = visible[row.index()];
                 row.set_selected(shown == Some(execution.id.as_str()));
-                let extra = extras.get(&execution.id);
+                let extra = extras.get(execution.id.as_str());
                 let (color, status) = execution_look(execution.status, now);
                 row.col(|ui| {
                     ui.label(egui::RichText::new(status).color(color));
                 });
                 row.col(|ui| {
-                    ui.monospace(&execution.id[..8.min(execution.id.len())]);
+                    ui.monospace(crate::execution::short_id(&execution.id));
                 });
                 row.col(|ui| {
                     ui.label(&execution.trigger.detail);
@@ -138,7 +138,7 @@ pub fn show(
                     ui.label(text.join(", "));
                 });
                 if row.response().clicked() {
-                    chosen = Some(execution.id.clone());
+                    chosen = Some(execution.id.to_string());
                 }
             });
         });

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::engine::Event;
+use crate::execution::{AttemptKey, Change, Trigger};
 use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus};
 use crate::model::{Pipeline, ron_io};
-use crate::store::{AttemptKey, Change, Store, StoreError, Trigger};
+use crate::store::{Store, StoreError};
 
 /// One stage of an execution.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -119,7 +120,7 @@ impl ExecutionView {
             .as_deref()
             .and_then(parse_definition);
         let mut view = Self {
-            id: row.id,
+            id: row.id.to_string(),
             pipeline: row.pipeline,
             definition,
             trigger: row.trigger,
@@ -384,9 +385,9 @@ impl RunModel {
         match event {
             Event::Changed(Change::ExecutionStarted(new)) => {
                 self.executions.insert(
-                    new.id.clone(),
+                    new.id.to_string(),
                     ExecutionView {
-                        id: new.id.clone(),
+                        id: new.id.to_string(),
                         pipeline: new.pipeline.clone(),
                         definition: parse_definition(&new.definition),
                         trigger: new.trigger.clone(),
@@ -421,7 +422,7 @@ impl RunModel {
             Event::Changed(change) => {
                 let Some(view) = change
                     .execution_id()
-                    .and_then(|id| self.executions.get_mut(id))
+                    .and_then(|id| self.executions.get_mut(id.as_str()))
                 else {
                     return;
                 };
@@ -444,7 +445,7 @@ impl RunModel {
             Event::LogGrew { key, len } => {
                 if let Some(attempt) = self
                     .executions
-                    .get_mut(&key.execution_id)
+                    .get_mut(key.execution_id.as_str())
                     .and_then(|view| {
                         view.attempts
                             .get_mut(&(key.stage.clone(), key.action.clone()))

@@ -116,7 +116,7 @@ pub fn build(model: &RunModel, execution: &ExecutionView, now_ms: i64) -> Overla
         let view = execution.stages.get(&stage.name);
         let (color, status) = stage_look(view.and_then(|s| s.status), now_ms);
         let detail = match view.and_then(|s| s.status) {
-            Some(_) => format!("{}{revision}", &execution.id[..8.min(execution.id.len())]),
+            Some(_) => format!("{}{revision}", crate::execution::short_id(&execution.id)),
             None => String::new(),
         };
         overlay.lanes.insert(
@@ -138,7 +138,7 @@ pub fn build(model: &RunModel, execution: &ExecutionView, now_ms: i64) -> Overla
             for waiting in model.waiting_at(&pipeline.name, &stage.name) {
                 lines.push(format!(
                     "⏳ {} waiting",
-                    &waiting.id[..8.min(waiting.id.len())]
+                    crate::execution::short_id(&waiting.id)
                 ));
             }
             if !lines.is_empty() || disabled.is_some() {

@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use super::model::{ExecutionView, RunModel};
 use super::triggers::Triggers;
 use crate::engine::{Command, Engine, EngineOptions, Event, Pending, Reply, StartRequest};
+use crate::execution::AttemptKey;
+use crate::execution::{TestReport, TriggerKind};
 use crate::model::status::{ExecutionStatus, RetryMode, StopMode};
 use crate::store::history::{ExecutionFilter, HistoryExtra};
-use crate::store::reports::TestReport;
-use crate::store::{AttemptKey, ExecutionRow, Store};
+use crate::store::{ExecutionRow, Store};
 use crate::ui::editor::canvas::{Canvas, Selection};
 use crate::ui::logs::view::LogView;
 use crate::ui::services::Notifier;
@@ -150,7 +151,7 @@ impl RunState {
             while started.elapsed() < EVENT_BUDGET {
                 let Ok(event) = events.try_recv() else { break };
                 if let Event::Changed(change) = &event {
-                    use crate::store::Change;
+                    use crate::execution::Change;
                     if matches!(
                         change,
                         Change::ExecutionStarted(_) | Change::ExecutionStatus { .. }
@@ -158,9 +159,9 @@ impl RunState {
                         self.history_stale = true;
                     }
                     if let Change::ExecutionStarted(new) = change
-                        && new.trigger.kind != "Manual"
+                        && new.trigger.kind != TriggerKind::Manual
                     {
-                        triggered = Some((new.pipeline.clone(), new.id.clone()));
+                        triggered = Some((new.pipeline.clone(), new.id.to_string()));
                     }
                 }
                 self.model.apply(&event);
@@ -181,7 +182,10 @@ impl RunState {
         for (pipeline, id, status) in std::mem::take(&mut self.model.ended) {
             self.notifier.notify(
                 &format!("{pipeline}: {status}"),
-                &format!("Execution {} ended {status}", &id[..8.min(id.len())]),
+                &format!(
+                    "Execution {} ended {status}",
+                    crate::execution::short_id(&id)
+                ),
             );
         }
         for (pipeline, action, message) in std::mem::take(&mut self.model.requested) {
@@ -201,8 +205,8 @@ impl RunState {
                     let (what, _) = self.pending.remove(index);
                     match answer {
                         Ok(Reply::Started { execution_id }) => {
-                            self.started.push(execution_id.clone());
-                            self.shown = Some(execution_id);
+                            self.started.push(execution_id.to_string());
+                            self.shown = Some(execution_id.to_string());
                             self.canvas.request_fit();
                             self.selection = Selection::Pipeline;
                         }
@@ -377,7 +381,7 @@ impl RunState {
                     self.history_extras = rows
                         .iter()
                         .filter_map(|row| {
-                            Some((row.id.clone(), store.history_extra(&row.id).ok()?))
+                            Some((row.id.to_string(), store.history_extra(&row.id).ok()?))
                         })
                         .collect();
                     self.history = rows;

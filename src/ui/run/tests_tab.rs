@@ -4,8 +4,8 @@
 use egui::Ui;
 
 use crate::clock::format_duration_ms;
-use crate::store::AttemptKey;
-use crate::store::reports::{CaseOutcome, TestReport, Totals};
+use crate::execution::AttemptKey;
+use crate::execution::{CaseOutcome, TestReport, Totals};
 use crate::ui::theme;
 
 /// Draws the reports.

@@ -1,0 +1,16 @@
+//! The execution vocabulary every layer speaks: ids, the durable [`Change`]s an execution goes
+//! through, what started it ([`Trigger`]) and the test reports its actions wrote.
+//!
+//! This is a leaf: it depends only on `model::status`, so the engine (which produces changes),
+//! the store (which commits them as SQL) and the front ends (which fold them into what they
+//! show) share one set of types without importing each other.
+
+mod change;
+mod ids;
+pub mod reports;
+mod trigger;
+
+pub use change::{Change, NewExecution};
+pub use ids::{ActionId, AttemptKey, ExecutionId, short_id};
+pub use reports::{CaseOutcome, TestCase, TestReport, TestSuite, Totals};
+pub use trigger::{Trigger, TriggerKind};

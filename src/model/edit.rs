@@ -1,9 +1,9 @@
 //! Edits a person makes to a pipeline in the editor, as plain functions on the model:
 //! adding, moving, duplicating and deleting actions and stages, renaming, and wiring an
-//! artifact from one action to a later one. Layout keys follow renames and moves.
+//! artifact from one action to a later one.
 
 use super::action::{Action, Category, OutputArtifact};
-use super::pipeline::{Pipeline, Stage, layout_key};
+use super::pipeline::{Pipeline, Stage};
 use super::providers::ProviderKind;
 
 /// Where an action is: stage index and action index within the stage.
@@ -129,28 +129,12 @@ pub fn move_action(
     to_stage: usize,
     run_order: u32,
 ) -> ActionRef {
-    let old_key = layout_key(
-        &pipeline.stages[from.stage].name,
-        &pipeline.stages[from.stage].actions[from.action].name,
-    );
-    let position = take_position(pipeline, &old_key);
     let action = pipeline.stages[from.stage].actions.remove(from.action);
-    let placed = add_action(pipeline, to_stage, action, run_order);
-    if let Some(point) = position {
-        let key = key_of(pipeline, placed);
-        pipeline
-            .layout
-            .get_or_insert_default()
-            .positions
-            .insert(key, point);
-    }
-    placed
+    add_action(pipeline, to_stage, action, run_order)
 }
 
 /// Removes an action.
 pub fn delete_action(pipeline: &mut Pipeline, at: ActionRef) -> Action {
-    let key = key_of(pipeline, at);
-    take_position(pipeline, &key);
     pipeline.stages[at.stage].actions.remove(at.action)
 }
 
@@ -182,46 +166,7 @@ pub fn rename_stage(pipeline: &mut Pipeline, stage: usize, name: &str) -> Result
     {
         return Err(format!("another stage is already named \"{name}\""));
     }
-    let old = std::mem::replace(&mut pipeline.stages[stage].name, name.to_string());
-    if let Some(layout) = &mut pipeline.layout {
-        let prefix = format!("{old}/");
-        let moved: Vec<(String, super::pipeline::Point)> = layout
-            .positions
-            .iter()
-            .filter(|(key, _)| key.starts_with(&prefix))
-            .map(|(key, point)| (format!("{name}/{}", &key[prefix.len()..]), *point))
-            .collect();
-        layout.positions.retain(|key, _| !key.starts_with(&prefix));
-        layout.positions.extend(moved);
-    }
-    Ok(())
-}
-
-/// Renames an action; refuses a name another action of its stage has.
-pub fn rename_action(pipeline: &mut Pipeline, at: ActionRef, name: &str) -> Result<(), String> {
-    let stage = &pipeline.stages[at.stage];
-    if stage
-        .actions
-        .iter()
-        .enumerate()
-        .any(|(i, a)| i != at.action && a.name == name)
-    {
-        return Err(format!(
-            "stage \"{}\" already has an action named \"{name}\"",
-            stage.name
-        ));
-    }
-    let old_key = key_of(pipeline, at);
-    let position = take_position(pipeline, &old_key);
-    pipeline.stages[at.stage].actions[at.action].name = name.to_string();
-    if let Some(point) = position {
-        let key = key_of(pipeline, at);
-        pipeline
-            .layout
-            .get_or_insert_default()
-            .positions
-            .insert(key, point);
-    }
+    pipeline.stages[stage].name = name.to_string();
     Ok(())
 }
 
@@ -233,12 +178,7 @@ pub fn move_stage(pipeline: &mut Pipeline, from: usize, to: usize) {
 
 /// Removes a stage and its actions.
 pub fn remove_stage(pipeline: &mut Pipeline, stage: usize) -> Stage {
-    let removed = pipeline.stages.remove(stage);
-    if let Some(layout) = &mut pipeline.layout {
-        let prefix = format!("{}/", removed.name);
-        layout.positions.retain(|key, _| !key.starts_with(&prefix));
-    }
-    removed
+    pipeline.stages.remove(stage)
 }
 
 /// Wires `from`'s output artifact into `to`'s inputs, creating an output artifact on `from`
@@ -277,16 +217,6 @@ pub fn connect(pipeline: &mut Pipeline, from: ActionRef, to: ActionRef) -> Resul
         inputs.push(name.clone());
     }
     Ok(name)
-}
-
-/// The layout key of an action.
-pub fn key_of(pipeline: &Pipeline, at: ActionRef) -> String {
-    let stage = &pipeline.stages[at.stage];
-    layout_key(&stage.name, &stage.actions[at.action].name)
-}
-
-fn take_position(pipeline: &mut Pipeline, key: &str) -> Option<super::pipeline::Point> {
-    pipeline.layout.as_mut()?.positions.shift_remove(key)
 }
 
 #[cfg(test)]
@@ -349,24 +279,13 @@ mod tests {
     }
 
     #[test]
-    fn renames_and_moves_carry_layout_positions() {
+    fn moves_and_renames_keep_names_unique() {
         let mut p = pipeline();
-        let point = crate::model::Point { x: 1.0, y: 2.0 };
-        p.layout
-            .get_or_insert_default()
-            .positions
-            .insert("Build/Build".into(), point);
         rename_stage(&mut p, 1, "Compile").unwrap();
-        assert_eq!(
-            p.layout.as_ref().unwrap().positions.get("Compile/Build"),
-            Some(&point)
-        );
-        let moved = move_action(&mut p, ActionRef::new(1, 0), 0, 3);
-        assert_eq!(key_of(&p, moved), "Source/Build");
-        assert_eq!(
-            p.layout.as_ref().unwrap().positions.get("Source/Build"),
-            Some(&point)
-        );
         assert!(rename_stage(&mut p, 1, "Source").is_err());
+        let moved = move_action(&mut p, ActionRef::new(1, 0), 0, 3);
+        assert_eq!(moved, ActionRef::new(0, 1));
+        assert_eq!(p.stages[0].actions[1].run_order, 3);
+        assert!(p.stages[1].actions.is_empty());
     }
 }

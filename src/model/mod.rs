@@ -4,10 +4,9 @@
 pub mod action;
 pub mod duration;
 pub mod edit;
-pub mod locate;
+pub mod file;
 pub mod pipeline;
 pub mod providers;
-pub mod ron_format;
 pub mod ron_io;
 pub mod status;
 pub mod strings;
@@ -19,10 +18,8 @@ pub mod workspace;
 
 pub use action::{Action, Category, OutputArtifact, SecretSource};
 pub use duration::Duration;
-pub use locate::{Position, Positions};
-pub use pipeline::{
-    ExecutionMode, Layout, Pipeline, PipelineVariable, Point, Stage, View, layout_key,
-};
+pub use file::{Position, Positions};
+pub use pipeline::{ExecutionMode, Pipeline, PipelineVariable, Stage};
 pub use providers::{
     ArtifactRule, CommandsConfig, FolderConfig, GitConfig, GitOutputFormat, LocalDeployConfig,
     ManualConfig, Provider, ProviderConfig, ProviderKind, ScriptConfig,

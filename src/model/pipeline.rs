@@ -1,6 +1,5 @@
-//! The pipeline definition: stages of actions, variables, execution mode and editor layout.
+//! The pipeline definition: stages of actions, variables and execution mode.
 
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
@@ -23,9 +22,12 @@ pub struct Pipeline {
     pub triggers: Vec<TriggerSpec>,
     /// The stages, run one after another.
     pub stages: Vec<Stage>,
-    /// Where the editor placed things; ignored when running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layout: Option<Layout>,
+    /// The `layout` section earlier versions wrote (card positions and the canvas view). It
+    /// is still accepted, so those files load, and left in the file as written, but never
+    /// used: cards are placed from the stages and run orders, and the view is kept in the
+    /// app's settings.
+    #[serde(default, skip_serializing)]
+    pub layout: Option<serde::de::IgnoredAny>,
 }
 
 /// CodePipeline's execution modes.
@@ -87,43 +89,6 @@ pub struct Stage {
     pub name: String,
     /// The stage's actions, in file order.
     pub actions: Vec<Action>,
-}
-
-/// Editor-only placement data kept in the pipeline file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Layout {
-    /// Card positions on the canvas, keyed by `"Stage/Action"`.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub positions: IndexMap<String, Point>,
-    /// The canvas zoom and pan last used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub view: Option<View>,
-}
-
-/// A point on the editor canvas.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Point {
-    /// Canvas x coordinate.
-    pub x: f32,
-    /// Canvas y coordinate.
-    pub y: f32,
-}
-
-/// The canvas viewport.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct View {
-    /// Zoom factor (1.0 = 100%).
-    pub zoom: f32,
-    /// Pan offset in screen points.
-    pub pan: Point,
-}
-
-/// The key of an action in [`Layout::positions`].
-pub fn layout_key(stage: &str, action: &str) -> String {
-    format!("{stage}/{action}")
 }
 
 impl Pipeline {

@@ -3,15 +3,18 @@
 //! Files are read with two RON extensions on by default, so hand-written files stay short:
 //! `implicit_some` (`namespace: "Build"` instead of `Some("Build")`) and
 //! `unwrap_variant_newtypes` (`Commands(commands: [..])` instead of `Commands((commands: [..]))`).
-//! Saving writes the same style (laid out by [`super::ron_format`]), fields in declaration order,
-//! stages and actions in their order, and replaces the file atomically.
+//! A new file is written in the same style (laid out by [`super::file::format`]), fields in
+//! declaration order, stages and actions in their order. Saving an edited file changes only
+//! the text of what changed ([`update`]), so its comments and layout survive. Files are
+//! replaced atomically.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
 
-use super::locate::{Position, Positions};
+use super::file::format::pretty;
+use super::file::{Position, Positions, Tree};
 use super::pipeline::Pipeline;
 
 /// The file name suffix of pipeline definitions.
@@ -88,7 +91,7 @@ pub fn parse(source: &str, path: &Path) -> Result<LoadedPipeline, LoadError> {
         Ok(pipeline) => Ok(LoadedPipeline {
             pipeline,
             source: source.to_string(),
-            positions: Positions::scan(source),
+            positions: Positions::of(&Tree::parse(source)),
         }),
         Err(error) => Err(LoadError::Syntax {
             path: path.to_path_buf(),
@@ -146,14 +149,33 @@ fn explain(error: &ron::Error) -> String {
 
 /// Writes a pipeline as pretty RON text.
 pub fn to_string(pipeline: &Pipeline) -> Result<String, SaveError> {
-    let compact = options().to_string(pipeline)?;
-    Ok(super::ron_format::pretty(&compact))
+    to_ron(pipeline)
 }
 
 /// Writes any model value (such as one action) as RON laid out like the pipeline files.
 pub fn to_ron<T: serde::Serialize>(value: &T) -> Result<String, SaveError> {
     let compact = options().to_string(value)?;
-    Ok(super::ron_format::pretty(&compact))
+    Ok(pretty(&compact))
+}
+
+/// The text of a pipeline file that held `source` (meaning `before`) once the pipeline is
+/// `after`: only what changed is rewritten, so comments, blank lines and the order of what
+/// did not change stay as they were. When the text cannot be edited in place (it does not
+/// mean `before`, or it is not a pipeline at all), the pipeline is written afresh.
+pub fn update(source: &str, before: &Pipeline, after: &Pipeline) -> Result<String, SaveError> {
+    let edited = match parse(source, Path::new("")) {
+        Ok(loaded) if loaded.pipeline == *before => {
+            let old = options().to_string(before)?;
+            let new = options().to_string(after)?;
+            super::file::update::update(source, &old, &new)
+        }
+        _ => None,
+    };
+    match edited {
+        // The edit must mean exactly `after`; anything else is written afresh.
+        Some(text) if parse(&text, Path::new("")).is_ok_and(|l| l.pipeline == *after) => Ok(text),
+        _ => to_string(after),
+    }
 }
 
 /// Saves a pipeline to `path`, replacing the file atomically (write a temporary file beside
@@ -164,6 +186,22 @@ pub fn save(path: &Path, pipeline: &Pipeline) -> Result<(), SaveError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Saves `after` to `path` as an edit of `source`, the text that meant `before` (see
+/// [`update`]), replacing the file atomically. Returns the text written.
+pub fn save_edit(
+    path: &Path,
+    source: &str,
+    before: &Pipeline,
+    after: &Pipeline,
+) -> Result<String, SaveError> {
+    let text = update(source, before, after)?;
+    write_atomically(path, text.as_bytes()).map_err(|source| SaveError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(text)
 }
 
 /// Writes `bytes` to `path` so that readers see either the old or the new file, never half.

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::action::{Action, Category, OutputArtifact};
 use super::duration::Duration;
-use super::locate::{Position, Positions};
+use super::file::{Position, Positions};
 use super::pipeline::Pipeline;
 use super::providers::ProviderKind;
 use super::strings::action_strings;

@@ -82,9 +82,10 @@ pub fn rename(path: &Path, new_name: &str) -> Result<PathBuf, FileError> {
             target.display()
         )));
     }
-    let mut pipeline = ron_io::load(path)?.pipeline;
+    let loaded = ron_io::load(path)?;
+    let mut pipeline = loaded.pipeline.clone();
     pipeline.name = new_name.to_string();
-    ron_io::save(&target, &pipeline)?;
+    ron_io::save_edit(&target, &loaded.source, &loaded.pipeline, &pipeline)?;
     if target != path {
         std::fs::remove_file(path).map_err(|source| FileError::Io {
             path: path.to_path_buf(),
@@ -98,10 +99,11 @@ pub fn rename(path: &Path, new_name: &str) -> Result<PathBuf, FileError> {
 pub fn duplicate(path: &Path) -> Result<PathBuf, FileError> {
     let root = path.parent().unwrap_or(Path::new("."));
     let name = free_name(root, &format!("{}-copy", stem(path)));
-    let mut pipeline = ron_io::load(path)?.pipeline;
+    let loaded = ron_io::load(path)?;
+    let mut pipeline = loaded.pipeline.clone();
     pipeline.name = name.clone();
     let target = path_for(root, &name);
-    ron_io::save(&target, &pipeline)?;
+    ron_io::save_edit(&target, &loaded.source, &loaded.pipeline, &pipeline)?;
     Ok(target)
 }
 

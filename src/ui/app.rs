@@ -207,7 +207,9 @@ impl PipewrightApp {
         });
     }
 
+    /// Writes the settings: the open workspace and pipeline, and how its canvas is shown.
     fn remember(&mut self) {
+        self.keep_view();
         self.settings.last_workspace = self.workspace_root().map(Path::to_path_buf);
         self.settings.last_pipeline = self
             .editor
@@ -218,9 +220,21 @@ impl PipewrightApp {
         }
     }
 
+    /// Notes in the settings how the open pipeline's canvas is shown (view state stays out of
+    /// the pipeline file).
+    fn keep_view(&mut self) {
+        if let Some(editor) = &self.editor
+            && let Some(view) = editor.canvas.view()
+        {
+            let file = editor.document.path().to_path_buf();
+            self.settings.views.insert(file, view);
+        }
+    }
+
     /// Opens a workspace folder; with `open_pipeline`, also its last or first pipeline.
     pub(super) fn open_workspace(&mut self, ctx: &egui::Context, root: &Path, open_pipeline: bool) {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        self.keep_view();
         let view = WorkspaceView::open(&root, ctx);
         let first = self
             .settings
@@ -246,7 +260,8 @@ impl PipewrightApp {
     /// Opens a pipeline file in the editor.
     pub(super) fn open_file(&mut self, file: &Path) {
         let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-        match Editor::open(&file) {
+        self.keep_view();
+        match Editor::open(&file, self.settings.views.get(&file).copied()) {
             Ok(editor) => {
                 self.editor = Some(editor);
                 self.status = None;
@@ -540,9 +555,13 @@ impl PipewrightApp {
                 }
             }
         }
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.dirty() {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.dialog = Some(Dialog::Unsaved(Then::Quit));
+        if ctx.input(|i| i.viewport().close_requested()) {
+            if !self.allow_close && self.dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.dialog = Some(Dialog::Unsaved(Then::Quit));
+            } else {
+                self.remember();
+            }
         }
         let title = match (&self.workspace, &self.editor) {
             (_, Some(editor)) => format!(

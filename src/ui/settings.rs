@@ -1,10 +1,14 @@
-//! What the app remembers between launches: the last workspace and pipeline, and the last
-//! variable values used per pipeline. Kept as RON in the user's data folder.
+//! What the app remembers between launches: the last workspace and pipeline, the last
+//! variable values used per pipeline, and how each pipeline's canvas was shown (zoom and
+//! pan: view state, which never goes into the pipeline file). Kept as RON in the user's data
+//! folder.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use super::editor::canvas::CanvasView;
 
 /// Remembered settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -18,6 +22,9 @@ pub struct Settings {
     /// Last variable values used to run each pipeline file.
     #[serde(default)]
     pub variables: BTreeMap<PathBuf, BTreeMap<String, String>>,
+    /// How each pipeline file's canvas was last shown.
+    #[serde(default)]
+    pub views: BTreeMap<PathBuf, CanvasView>,
 }
 
 impl Settings {
@@ -66,6 +73,13 @@ mod tests {
             .entry("a.pipeline.ron".into())
             .or_default()
             .insert("env".into(), "prod".into());
+        settings.views.insert(
+            "a.pipeline.ron".into(),
+            CanvasView {
+                zoom: 0.8,
+                pan: [10.0, -4.5],
+            },
+        );
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);
         std::fs::write(&path, "(broken").unwrap();

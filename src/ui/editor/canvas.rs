@@ -22,7 +22,7 @@ use super::card_shape::{CardData, RunBadge, card_shapes};
 use super::graph::{self, FixedLayout, FixedState, PipeGraph};
 use super::placement::{CARD_SIZE, DropTarget, LANE_HEADER, Placement, place};
 use crate::model::edit::ActionRef;
-use crate::model::{Category, Pipeline, Point, Problem, ProviderKind, View};
+use crate::model::{Category, Pipeline, Problem, ProviderKind};
 use crate::ui::theme;
 
 const GRAPH_ID: &str = "pipeline-canvas";
@@ -90,6 +90,16 @@ pub enum CanvasAction {
     ShiftStage(usize, isize),
     /// The transition arrow in front of this stage was clicked.
     Transition(usize),
+}
+
+/// How a canvas is shown: its zoom and pan. Kept per pipeline in the app's settings, never
+/// in the pipeline file.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CanvasView {
+    /// Zoom factor (1.0 = 100%).
+    pub zoom: f32,
+    /// Pan offset in screen points, `[x, y]`.
+    pub pan: [f32; 2],
 }
 
 /// What a lane's title bar shows besides the stage's name (the run view fills it).
@@ -171,43 +181,25 @@ impl Default for Canvas {
 }
 
 impl Canvas {
-    /// A canvas that starts at `view` (from the file's layout) instead of fitting.
-    pub fn with_view(view: Option<View>) -> Self {
+    /// A canvas that starts at `view` (remembered in the settings) instead of fitting.
+    pub fn with_view(view: Option<CanvasView>) -> Self {
         let mut canvas = Self::default();
-        if let Some(view) = view {
+        if let Some(view) =
+            view.filter(|view| view.zoom.is_finite() && view.pan.iter().all(|p| p.is_finite()))
+        {
             canvas.zoom = view.zoom.clamp(MIN_ZOOM, MAX_ZOOM);
-            canvas.pan = vec2(view.pan.x, view.pan.y);
+            canvas.pan = vec2(view.pan[0], view.pan[1]);
             canvas.fit_pending = false;
         }
         canvas
     }
 
-    /// The current zoom and pan, for the file's layout.
-    pub fn view(&self) -> View {
-        View {
+    /// The current zoom and pan, for the settings; `None` until the first fit is done.
+    pub fn view(&self) -> Option<CanvasView> {
+        (!self.fit_pending).then_some(CanvasView {
             zoom: self.zoom,
-            pan: Point {
-                x: self.pan.x,
-                y: self.pan.y,
-            },
-        }
-    }
-
-    /// Card positions (canvas coordinates of their top-left corners) by action.
-    pub fn positions(&self) -> Vec<(ActionRef, Point)> {
-        self.placement
-            .cards
-            .iter()
-            .map(|card| {
-                (
-                    card.at,
-                    Point {
-                        x: card.rect.min.x,
-                        y: card.rect.min.y,
-                    },
-                )
-            })
-            .collect()
+            pan: [self.pan.x, self.pan.y],
+        })
     }
 
     /// Fits everything into view on the next frame.

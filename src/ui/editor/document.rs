@@ -1,11 +1,12 @@
 //! The pipeline file being edited: its content, undo and redo grouped by gesture, whether it
-//! differs from the file, and whether the file changed under us.
+//! differs from the file, and whether the file changed under us. Saving writes only what
+//! changed into the file's own text, so its comments and layout survive.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::model::ron_io::{self, LoadError, SaveError};
-use crate::model::{Layout, Pipeline, Problem, validate};
+use crate::model::ron_io::{self, LoadError, LoadedPipeline, SaveError};
+use crate::model::{Pipeline, Problem, validate};
 
 /// The most undo steps kept.
 const UNDO_LIMIT: usize = 200;
@@ -27,20 +28,13 @@ impl DiskStamp {
     }
 }
 
-/// Whether two pipelines differ in anything but the editor's layout.
-fn same_content(a: &Pipeline, b: &Pipeline) -> bool {
-    a.name == b.name
-        && a.execution_mode == b.execution_mode
-        && a.variables == b.variables
-        && a.triggers == b.triggers
-        && a.stages == b.stages
-}
-
 /// An open pipeline file.
 pub struct Document {
     path: PathBuf,
     pipeline: Pipeline,
     saved: Pipeline,
+    /// The file's text as last read or written; it means `saved`.
+    source: String,
     stamp: Option<DiskStamp>,
     undo: Vec<Pipeline>,
     redo: Vec<Pipeline>,
@@ -52,24 +46,22 @@ pub struct Document {
 impl Document {
     /// Reads a pipeline file.
     pub fn open(path: &Path) -> Result<Self, LoadError> {
-        let loaded = ron_io::load(path)?;
-        Ok(Self::with(path, loaded.pipeline))
-    }
-
-    /// A document for `pipeline`, as if it had just been read from `path`.
-    pub fn with(path: &Path, pipeline: Pipeline) -> Self {
+        let LoadedPipeline {
+            pipeline, source, ..
+        } = ron_io::load(path)?;
         let problems = validate(&pipeline);
-        Self {
+        Ok(Self {
             path: path.to_path_buf(),
             saved: pipeline.clone(),
             pipeline,
+            source,
             stamp: DiskStamp::of(path),
             undo: Vec::new(),
             redo: Vec::new(),
             group: None,
             revision: 0,
             problems,
-        }
+        })
     }
 
     /// The file.
@@ -101,7 +93,7 @@ impl Document {
 
     /// Whether there are edits that are not in the file.
     pub fn is_dirty(&self) -> bool {
-        !same_content(&self.pipeline, &self.saved)
+        self.pipeline != self.saved
     }
 
     /// Changes the pipeline. Edits with the same `group` that follow each other (typing
@@ -111,7 +103,7 @@ impl Document {
         let before = (!continues).then(|| self.pipeline.clone());
         let result = change(&mut self.pipeline);
         if let Some(before) = before {
-            if same_content(&before, &self.pipeline) && before.layout == self.pipeline.layout {
+            if before == self.pipeline {
                 return result;
             }
             self.undo.push(before);
@@ -168,16 +160,16 @@ impl Document {
         self.problems = validate(&self.pipeline);
     }
 
-    /// Writes the pipeline, with `layout`, to its file.
-    pub fn save(&mut self, layout: Layout) -> Result<(), SaveError> {
+    /// Writes the pipeline to its file: only the text of what changed is rewritten.
+    pub fn save(&mut self) -> Result<(), SaveError> {
         let path = self.path.clone();
-        self.save_as(&path, layout)
+        self.save_as(&path)
     }
 
-    /// Writes the pipeline, with `layout`, to `path`, which becomes the document's file.
-    pub fn save_as(&mut self, path: &Path, layout: Layout) -> Result<(), SaveError> {
-        self.pipeline.layout = Some(layout);
-        ron_io::save(path, &self.pipeline)?;
+    /// Writes the pipeline to `path`, which becomes the document's file. The text is the
+    /// file's own, with only the text of what changed rewritten.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
+        self.source = ron_io::save_edit(path, &self.source, &self.saved, &self.pipeline)?;
         self.path = path.to_path_buf();
         self.saved = self.pipeline.clone();
         self.stamp = DiskStamp::of(path);
@@ -196,7 +188,8 @@ impl Document {
         let loaded = ron_io::load(&self.path)?;
         self.stamp = DiskStamp::of(&self.path);
         self.saved = loaded.pipeline.clone();
-        if !same_content(&self.pipeline, &loaded.pipeline) {
+        self.source = loaded.source;
+        if self.pipeline != loaded.pipeline {
             self.undo
                 .push(std::mem::replace(&mut self.pipeline, loaded.pipeline));
             self.redo.clear();
@@ -242,12 +235,12 @@ mod tests {
     }
 
     #[test]
-    fn dirty_until_saved_and_layout_alone_is_not_an_edit() {
+    fn dirty_until_saved_and_a_repeated_value_is_not_an_edit() {
         let (_dir, mut doc) = document();
         assert!(!doc.is_dirty());
         doc.edit(None, |p| p.name = "q".into());
         assert!(doc.is_dirty());
-        doc.save(Layout::default()).unwrap();
+        doc.save().unwrap();
         assert!(!doc.is_dirty());
         assert!(!doc.changed_on_disk());
         doc.edit(None, |p| p.name = "q".into());
@@ -264,5 +257,19 @@ mod tests {
         assert!(!doc.is_dirty());
         assert!(doc.undo());
         assert_eq!(doc.pipeline().name, "p");
+    }
+
+    #[test]
+    fn saving_keeps_the_comments_of_the_file_read_last() {
+        let (_dir, mut doc) = document();
+        let text = "// mine\n(\n    name: \"p\", // the name\n    stages: [],\n)\n";
+        std::fs::write(doc.path(), text).unwrap();
+        doc.reload().unwrap();
+        doc.edit(None, |p| p.name = "q".into());
+        doc.save().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(doc.path()).unwrap(),
+            text.replace("\"p\"", "\"q\"")
+        );
     }
 }

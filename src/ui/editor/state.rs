@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::canvas::{Canvas, CanvasAction, PaletteItem, Selection};
+use super::canvas::{Canvas, CanvasAction, CanvasView, PaletteItem, Selection};
 use super::document::Document;
 use super::inspector::{FolderField, InspectorAction};
 use super::outline::OutlineAction;
@@ -11,7 +11,7 @@ use super::placement::DropTarget;
 use crate::model::edit::{self, ActionRef};
 use crate::model::ron_io::{LoadError, SaveError};
 use crate::model::strings::action_strings_mut;
-use crate::model::{Category, Layout, Pipeline, layout_key};
+use crate::model::{Category, Pipeline};
 
 /// Something the editor needs the app to do (ask a question, open a dialog).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,18 +57,13 @@ fn stage_name_for(category: Category) -> &'static str {
 }
 
 impl Editor {
-    /// Opens a pipeline file.
-    pub fn open(path: &Path) -> Result<Self, LoadError> {
-        Ok(Self::new(Document::open(path)?))
+    /// Opens a pipeline file, shown at `view` (or fitted).
+    pub fn open(path: &Path, view: Option<CanvasView>) -> Result<Self, LoadError> {
+        Ok(Self::new(Document::open(path)?, view))
     }
 
-    /// An editor for a document, at the view saved in its layout (or fitted).
-    pub fn new(document: Document) -> Self {
-        let view = document
-            .pipeline()
-            .layout
-            .as_ref()
-            .and_then(|layout| layout.view);
+    /// An editor for a document, shown at `view` (or fitted).
+    pub fn new(document: Document, view: Option<CanvasView>) -> Self {
         Self {
             document,
             canvas: Canvas::with_view(view),
@@ -270,14 +265,6 @@ impl Editor {
             }
             InspectorAction::Action(at, action) => {
                 self.document.edit(typing, |p| {
-                    let old_key = edit::key_of(p, at);
-                    let new_key = layout_key(&p.stages[at.stage].name, &action.name);
-                    if let Some(layout) = &mut p.layout
-                        && old_key != new_key
-                        && let Some(point) = layout.positions.shift_remove(&old_key)
-                    {
-                        layout.positions.insert(new_key, point);
-                    }
                     p.stages[at.stage].actions[at.action] = *action;
                 });
             }
@@ -356,34 +343,13 @@ impl Editor {
         }
     }
 
-    /// The layout to save: every card's position and the canvas view.
-    pub fn layout(&self) -> Layout {
-        let pipeline = self.document.pipeline();
-        let positions = self
-            .canvas
-            .positions()
-            .into_iter()
-            .filter_map(|(at, point)| {
-                let stage = pipeline.stages.get(at.stage)?;
-                let action = stage.actions.get(at.action)?;
-                Some((layout_key(&stage.name, &action.name), point))
-            })
-            .collect();
-        Layout {
-            positions,
-            view: Some(self.canvas.view()),
-        }
-    }
-
     /// Saves to the document's file.
     pub fn save(&mut self) -> Result<(), SaveError> {
-        let layout = self.layout();
-        self.document.save(layout)
+        self.document.save()
     }
 
     /// Saves to another file, which becomes the document's file.
     pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
-        let layout = self.layout();
-        self.document.save_as(path, layout)
+        self.document.save_as(path)
     }
 }

@@ -11,7 +11,7 @@ use pipewright::model::edit::ActionRef;
 use pipewright::model::ron_io;
 use pipewright::ui::dialogs::Dialog;
 use pipewright::ui::editor::canvas::Selection;
-use ui_support::{Setup, drag, wait_until};
+use ui_support::{Setup, drag, select_in_outline, type_into, wait_until};
 
 type App = egui_kittest::Harness<'static, pipewright::ui::PipewrightApp>;
 
@@ -170,22 +170,6 @@ fn wiring_connects_an_artifact_forward_and_refuses_backwards() {
         pipeline(&app).stages[2].actions[1].input_artifacts,
         ["Site"]
     );
-}
-
-fn select_in_outline(app: &mut App, label: &str) {
-    app.get_by_label(label).click();
-    app.run();
-}
-
-fn type_into(app: &mut App, label: &str, text: &str) {
-    app.get_by_label(label).click();
-    app.run();
-    app.key_press(Key::End);
-    app.run();
-    app.get_by_label(label).type_text(text);
-    app.run();
-    app.key_press(Key::Escape);
-    app.run();
 }
 
 #[test]

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Pos2, vec2};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use pipewright::ui::services::{Dialogs, Notifier};
 use pipewright::ui::{Launch, PipewrightApp};
 
@@ -112,6 +113,19 @@ impl Setup {
         self.workspace().join(name)
     }
 
+    /// A workspace like [`Setup::new`]'s with `file` copied in under its own name; returns
+    /// the setup and that name.
+    pub fn with_copy(file: &Path) -> (Self, String) {
+        let setup = Self::new();
+        let name = file
+            .file_name()
+            .expect("a file name")
+            .to_string_lossy()
+            .into_owned();
+        std::fs::copy(file, setup.file(&name)).expect("copy");
+        (setup, name)
+    }
+
     /// The app opened on `file` of the workspace.
     pub fn app(&self, file: &str) -> Harness<'static, PipewrightApp> {
         let launch = Launch {
@@ -139,6 +153,30 @@ pub fn drag(harness: &mut Harness<'static, PipewrightApp>, from: Pos2, to: Pos2)
     harness.hover_at(to);
     harness.drop_at(to);
     harness.run();
+}
+
+/// Clicks an outline row (`Stage Build`, `Build/Package`).
+pub fn select_in_outline(app: &mut Harness<'static, PipewrightApp>, label: &str) {
+    app.get_by_label(label).click();
+    app.run();
+}
+
+/// Clicks a text field, goes to its end, types `text` and leaves the field.
+pub fn type_into(app: &mut Harness<'static, PipewrightApp>, label: &str, text: &str) {
+    app.get_by_label(label).click();
+    app.run();
+    app.key_press(egui::Key::End);
+    app.run();
+    app.get_by_label(label).type_text(text);
+    app.run();
+    app.key_press(egui::Key::Escape);
+    app.run();
+}
+
+/// Saves with Ctrl+S.
+pub fn save(app: &mut Harness<'static, PipewrightApp>) {
+    app.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    app.run();
 }
 
 /// Steps the app until `done` holds (for things that arrive from other threads).

@@ -3,6 +3,7 @@
 //! actions always get one field per line. Used to write new files and to write the new parts
 //! of an edited one.
 
+use super::literal::{decode, encode};
 use super::syntax::{Node, NodeKind, Tree};
 
 /// The line width the formatter aims for.
@@ -60,7 +61,13 @@ impl<'s> Writer<'s> {
                 out.push(closing(open));
             }
             NodeKind::Field | NodeKind::Entry => self.flat_item(node, out),
-            NodeKind::Atom | NodeKind::Document => out.push_str(node.text(self.source).trim()),
+            NodeKind::Atom | NodeKind::Document => {
+                let text = node.text(self.source).trim();
+                match encode(&decode(text)) {
+                    Some(tidy) if text.starts_with('"') => out.push_str(&tidy),
+                    _ => out.push_str(text),
+                }
+            }
         }
     }
 

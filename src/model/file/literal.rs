@@ -23,6 +23,27 @@ pub fn decode(literal: &str) -> String {
     unescape(inner)
 }
 
+/// A string literal for `value` with as few escapes as a person would write: `\\`, `\"`,
+/// `\n`, `\r` and `\t` only. `None` when the value holds other control characters (keep the
+/// serializer's own literal then).
+pub fn encode(value: &str) -> Option<String> {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => return None,
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Some(out)
+}
+
 fn unescape(inner: &str) -> String {
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
@@ -71,5 +92,14 @@ mod tests {
         assert_eq!(decode(r#""\u{e9}\x41""#), "éA");
         assert_eq!(decode("Ident"), "Ident");
         assert_eq!(decode("\""), "\"");
+    }
+
+    #[test]
+    fn strings_are_written_with_few_escapes() {
+        assert_eq!(
+            encode("echo 'a' \"b\" \\ \n").as_deref(),
+            Some(r#""echo 'a' \"b\" \\ \n""#)
+        );
+        assert_eq!(encode("bell \u{7}"), None);
     }
 }

@@ -118,6 +118,7 @@ fn command_action(name: String) -> Action {
         env: Default::default(),
         secrets: Default::default(),
         timeout: None,
+        aws: None,
     }
 }
 
@@ -129,6 +130,8 @@ fn pipeline_of(stages: usize, actions_per_stage: usize) -> Pipeline {
             actions: (0..actions_per_stage)
                 .map(|a| command_action(format!("A{a}")))
                 .collect(),
+            conditions: Default::default(),
+            aws: None,
         });
     }
     pipeline

@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use super::aws::AwsAction;
 use super::duration::Duration;
 use super::providers::Provider;
 
@@ -40,6 +41,9 @@ pub struct Action {
     /// How long the action may run before its processes are killed (default 1h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
+    /// What the action carried when imported from AWS, kept for export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<AwsAction>,
 }
 
 impl Action {

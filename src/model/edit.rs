@@ -83,6 +83,7 @@ pub fn new_action(
         env: Default::default(),
         secrets: Default::default(),
         timeout: None,
+        aws: None,
     };
     if category == Category::Source {
         let artifact = unique_name(&format!("{name}Output"), |c| artifact_taken(pipeline, c));
@@ -102,6 +103,8 @@ pub fn insert_stage(pipeline: &mut Pipeline, index: usize, base: &str) -> usize 
         Stage {
             name,
             actions: Vec::new(),
+            conditions: Default::default(),
+            aws: None,
         },
     );
     index

@@ -2,6 +2,8 @@
 //! writing one file; no async, no UI.
 
 pub mod action;
+pub mod aws;
+pub mod buildspec;
 pub mod duration;
 pub mod edit;
 pub mod file;
@@ -15,13 +17,15 @@ pub mod triggers;
 pub mod validate;
 pub mod variables;
 pub mod workspace;
+pub mod yaml;
 
 pub use action::{Action, Category, OutputArtifact, SecretSource};
 pub use duration::Duration;
 pub use file::{Position, Positions};
 pub use pipeline::{ExecutionMode, Pipeline, PipelineVariable, Stage};
 pub use providers::{
-    ArtifactRule, CommandsConfig, FolderConfig, GitConfig, GitOutputFormat, LocalDeployConfig,
-    ManualConfig, Provider, ProviderConfig, ProviderKind, ScriptConfig,
+    ArtifactRule, BuildspecConfig, CommandsConfig, FolderConfig, ForeignConfig, GitConfig,
+    GitOutputFormat, LocalDeployConfig, ManualConfig, Provider, ProviderConfig, ProviderKind,
+    ScriptConfig,
 };
 pub use validate::{Problem, validate, validate_located};

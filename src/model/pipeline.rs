@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
+use super::aws::{AwsMembers, StageConditions};
 use super::triggers::TriggerSpec;
 
 /// A pipeline as written in a `*.pipeline.ron` file.
@@ -22,6 +23,9 @@ pub struct Pipeline {
     pub triggers: Vec<TriggerSpec>,
     /// The stages, run one after another.
     pub stages: Vec<Stage>,
+    /// What the pipeline carried when imported from AWS, kept for export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<AwsMembers>,
     /// The `layout` section earlier versions wrote (card positions and the canvas view). It
     /// is still accepted, so those files load, and left in the file as written, but never
     /// used: cards are placed from the stages and run orders, and the view is kept in the
@@ -89,6 +93,12 @@ pub struct Stage {
     pub name: String,
     /// The stage's actions, in file order.
     pub actions: Vec<Action>,
+    /// CodePipeline conditions, kept as imported; not run yet.
+    #[serde(default, skip_serializing_if = "StageConditions::is_empty")]
+    pub conditions: StageConditions,
+    /// What the stage carried when imported from AWS, kept for export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<AwsMembers>,
 }
 
 impl Pipeline {
@@ -100,6 +110,7 @@ impl Pipeline {
             variables: Vec::new(),
             triggers: Vec::new(),
             stages: Vec::new(),
+            aws: None,
             layout: None,
         }
     }

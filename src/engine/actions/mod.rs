@@ -5,8 +5,10 @@
 //! code asks a provider only through [`step`], the one `match` over providers in the engine:
 //! adding a provider to the model's registry fails to compile until it has a file here.
 
+mod buildspec;
 mod commands;
 mod folder;
+mod foreign;
 pub mod git;
 pub mod local_deploy;
 mod manual;
@@ -178,6 +180,8 @@ pub fn step(provider: &Provider) -> &dyn ActionStep {
         Provider::Manual(config) => config,
         Provider::LocalDeploy(config) => config,
         Provider::Script(config) => config,
+        Provider::Buildspec(config) => config,
+        Provider::Foreign(config) => config,
     }
 }
 

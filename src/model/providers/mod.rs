@@ -7,8 +7,10 @@
 //! (`ui/editor/providers/`) each have one exhaustive `match` over [`Provider`], so the
 //! compiler points at the two other files to write.
 
+mod buildspec;
 mod commands;
 mod folder;
+mod foreign;
 mod git;
 mod local_deploy;
 mod manual;
@@ -19,8 +21,10 @@ use serde::{Deserialize, Serialize};
 use super::action::Category;
 use super::duration::Duration;
 
+pub use buildspec::{BuildspecConfig, DEFAULT_BUILDSPEC_FILE};
 pub use commands::CommandsConfig;
 pub use folder::FolderConfig;
+pub use foreign::ForeignConfig;
 pub use git::{GitConfig, GitOutputFormat};
 pub use local_deploy::{DEFAULT_KEEP_RELEASES, LocalDeployConfig, MAX_KEEP_RELEASES};
 pub use manual::{MAX_APPROVAL_MESSAGE, MAX_APPROVAL_TIMEOUT, ManualConfig};
@@ -203,6 +207,10 @@ registry! {
     LocalDeploy(LocalDeployConfig),
     /// A program answering CodePipeline's job contract (Invoke).
     Script(ScriptConfig),
+    /// CodeBuild's buildspec run on this machine (Build, Test).
+    Buildspec(BuildspecConfig),
+    /// An AWS action with no local equivalent, kept for export (any category).
+    Foreign(ForeignConfig),
 }
 
 impl ProviderKind {

@@ -4,8 +4,10 @@
 //! registry fails to compile until it has a file here. Cards show the model's
 //! [`summary`](crate::model::ProviderConfig::summary).
 
+mod buildspec;
 mod commands;
 mod folder;
+mod foreign;
 mod git;
 mod local_deploy;
 mod manual;
@@ -32,6 +34,8 @@ fn form_of(provider: &mut Provider) -> &mut dyn ProviderForm {
         Provider::Manual(config) => config,
         Provider::LocalDeploy(config) => config,
         Provider::Script(config) => config,
+        Provider::Buildspec(config) => config,
+        Provider::Foreign(config) => config,
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Number, Value};
 
-use super::locate::Position;
+use super::Position;
 
 /// One node of a YAML document.
 #[derive(Debug, Clone, PartialEq)]

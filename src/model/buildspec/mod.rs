@@ -10,7 +10,7 @@ mod read;
 
 use indexmap::IndexMap;
 
-use super::locate::Position;
+use super::Position;
 
 pub use read::parse;
 

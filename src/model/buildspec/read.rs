@@ -6,7 +6,7 @@ use super::{
     ArtifactSpec, Buildspec, BuildspecError, OnFailure, PHASES, Parsed, Phase, ReportFormat,
     ReportGroup, Version, Warning,
 };
-use crate::model::locate::Position;
+use crate::model::Position;
 use crate::model::yaml::{self, Yaml, YamlKind};
 
 /// Reads a buildspec.

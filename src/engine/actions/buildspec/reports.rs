@@ -7,9 +7,9 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::engine::test_reports;
+use crate::execution::{CaseOutcome, TestCase, TestReport, TestSuite};
 use crate::model::buildspec::{Buildspec, ReportFormat, ReportGroup};
 use crate::store::artifacts::{glob_set, join_inside};
-use crate::store::reports::{CaseOutcome, TestCase, TestReport, TestSuite};
 
 /// The reports found, and a warning per file or group that could not be read.
 #[derive(Debug, Default)]

@@ -184,14 +184,25 @@ pub fn remove_stage(pipeline: &mut Pipeline, stage: usize) -> Stage {
     pipeline.stages.remove(stage)
 }
 
+/// Whether the action at `from` runs strictly before the one at `to` (see
+/// [`super::RunSlot::runs_before`]); `false` when either does not exist.
+pub fn runs_before(pipeline: &Pipeline, from: ActionRef, to: ActionRef) -> bool {
+    match (
+        pipeline.slot(from.stage, from.action),
+        pipeline.slot(to.stage, to.action),
+    ) {
+        (Some(from), Some(to)) => from.runs_before(to),
+        _ => false,
+    }
+}
+
 /// Wires `from`'s output artifact into `to`'s inputs, creating an output artifact on `from`
 /// when it has none. Refuses a wire that goes backwards (or sideways) in time. Returns the
 /// artifact's name.
 pub fn connect(pipeline: &mut Pipeline, from: ActionRef, to: ActionRef) -> Result<String, String> {
+    let earlier = runs_before(pipeline, from, to);
     let producer = &pipeline.stages[from.stage].actions[from.action];
     let consumer = &pipeline.stages[to.stage].actions[to.action];
-    let earlier = from.stage < to.stage
-        || (from.stage == to.stage && producer.run_order < consumer.run_order);
     if !earlier {
         return Err(format!(
             "{} does not run before {}: an artifact can only flow to an action that runs later (a later stage, or a higher run_order in the same stage)",
@@ -279,6 +290,27 @@ mod tests {
         assert_eq!(action.name, "Checkout-2");
         assert_eq!(action.output_artifacts[0].name, "CheckoutOutput-2");
         assert_eq!(action.namespace.as_deref(), Some("Src-2"));
+    }
+
+    #[test]
+    fn runs_before_means_an_earlier_stage_or_a_lower_run_order() {
+        let mut p = pipeline();
+        let build = ActionRef::new(1, 0);
+        let test = new_action(&p, 1, ProviderKind::Commands, Category::Test);
+        let test = add_action(&mut p, 1, test, 2);
+        let parallel = new_action(&p, 1, ProviderKind::Commands, Category::Test);
+        let parallel = add_action(&mut p, 1, parallel, 2);
+        assert!(runs_before(&p, ActionRef::new(0, 0), build));
+        assert!(runs_before(&p, build, test));
+        assert!(
+            !runs_before(&p, test, parallel),
+            "same run order: in parallel"
+        );
+        assert!(!runs_before(&p, test, build));
+        assert!(
+            !runs_before(&p, build, ActionRef::new(7, 0)),
+            "no such action"
+        );
     }
 
     #[test]

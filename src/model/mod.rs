@@ -22,7 +22,7 @@ pub mod yaml;
 pub use action::{Action, Category, OutputArtifact, SecretSource};
 pub use duration::Duration;
 pub use file::{Position, Positions};
-pub use pipeline::{ExecutionMode, Pipeline, PipelineVariable, Stage};
+pub use pipeline::{ExecutionMode, Pipeline, PipelineVariable, RunSlot, Stage};
 pub use providers::{
     ArtifactRule, BuildspecConfig, CommandsConfig, FolderConfig, ForeignConfig, GitConfig,
     GitOutputFormat, LocalDeployConfig, ManualConfig, Provider, ProviderConfig, ProviderKind,

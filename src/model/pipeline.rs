@@ -101,7 +101,36 @@ pub struct Stage {
     pub aws: Option<AwsMembers>,
 }
 
+/// When an action runs in an execution: stages run one after another, and within a stage a
+/// lower run order runs first. Ordered, so `a < b` reads "a runs before b".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RunSlot {
+    /// The stage's index.
+    pub stage: usize,
+    /// The action's run order within the stage.
+    pub run_order: u32,
+}
+
+impl RunSlot {
+    /// The slot of an action with `run_order` in stage `stage`.
+    pub fn new(stage: usize, run_order: u32) -> Self {
+        Self { stage, run_order }
+    }
+
+    /// Whether an action in this slot has finished before one in `other` starts, so an
+    /// artifact or an output variable can flow from it: the one rule for "runs before".
+    pub fn runs_before(self, other: RunSlot) -> bool {
+        self < other
+    }
+}
+
 impl Pipeline {
+    /// When the action at `action` in stage `stage` runs, if there is one.
+    pub fn slot(&self, stage: usize, action: usize) -> Option<RunSlot> {
+        let run_order = self.stages.get(stage)?.actions.get(action)?.run_order;
+        Some(RunSlot::new(stage, run_order))
+    }
+
     /// An empty pipeline with the given name.
     pub fn new(name: impl Into<String>) -> Self {
         Self {

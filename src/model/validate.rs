@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use super::action::{Action, Category, OutputArtifact};
 use super::duration::Duration;
 use super::file::{Position, Positions};
-use super::pipeline::Pipeline;
+use super::pipeline::{Pipeline, RunSlot};
 use super::providers::ProviderKind;
 use super::strings::action_strings;
 use super::variables::{EXECUTION_ID_KEY, Reference, find_references};
@@ -147,12 +147,9 @@ pub(crate) fn check_glob(pattern: &str) -> Result<(), String> {
         .map_err(|error| format!("the glob \"{pattern}\" is invalid: {}", error.kind()))
 }
 
-/// When an action runs, for "strictly earlier" comparisons: (stage index, run order).
-type Slot = (usize, u32);
-
 /// What an earlier action offers to later ones.
 struct Producer {
-    slot: Slot,
+    slot: RunSlot,
     /// The output variables it sets, when known before it runs.
     variables: Option<Vec<String>>,
     label: String,
@@ -162,7 +159,7 @@ struct Producer {
 struct Checker {
     problems: Vec<Problem>,
     /// Output artifact name → producer slot.
-    artifacts: HashMap<String, Slot>,
+    artifacts: HashMap<String, RunSlot>,
     /// Namespace → producer.
     namespaces: HashMap<String, Producer>,
     declared_variables: HashSet<String>,
@@ -312,7 +309,7 @@ impl Checker {
         for (stage_index, stage) in pipeline.stages.iter().enumerate() {
             for (action_index, action) in stage.actions.iter().enumerate() {
                 let path = format!("stages[{stage_index}].actions[{action_index}]");
-                let slot = (stage_index, action.run_order);
+                let slot = RunSlot::new(stage_index, action.run_order);
                 for (output_index, output) in action.output_artifacts.iter().enumerate() {
                     let output_path = format!("{path}.output_artifacts[{output_index}]");
                     if self.artifacts.insert(output.name.clone(), slot).is_some() {
@@ -381,7 +378,7 @@ impl Checker {
     }
 
     fn action(&mut self, stage_index: usize, path: &str, action: &Action) {
-        let slot = (stage_index, action.run_order);
+        let slot = RunSlot::new(stage_index, action.run_order);
         self.check(
             format!("{path}.name"),
             check_entity_name("action", &action.name),
@@ -468,7 +465,7 @@ impl Checker {
         }
     }
 
-    fn inputs(&mut self, path: &str, slot: Slot, action: &Action) {
+    fn inputs(&mut self, path: &str, slot: RunSlot, action: &Action) {
         let mut seen = HashSet::new();
         for (index, input) in action.input_artifacts.iter().enumerate() {
             let input_path = format!("{path}.input_artifacts[{index}]");
@@ -486,7 +483,7 @@ impl Checker {
                         "no action produces an artifact named \"{input}\": add it to an earlier action's output_artifacts or fix the name"
                     ),
                 ),
-                Some(producer) if *producer >= slot => self.report(
+                Some(producer) if !producer.runs_before(slot) => self.report(
                     &input_path,
                     format!(
                         "\"{input}\" is produced by an action that does not run before this one: move the producer to an earlier stage or a lower run_order"
@@ -561,7 +558,7 @@ impl Checker {
         }
     }
 
-    fn references(&mut self, path: &str, slot: Slot, action: &Action) {
+    fn references(&mut self, path: &str, slot: RunSlot, action: &Action) {
         for (field, text) in action_strings(action) {
             let text = text.as_str();
             let field_path = format!("{path}.{field}");
@@ -582,7 +579,7 @@ impl Checker {
 
     fn reference_problem(
         &self,
-        slot: Slot,
+        slot: RunSlot,
         action: &Action,
         reference: &Reference,
     ) -> Option<String> {
@@ -601,7 +598,7 @@ impl Checker {
                         "{reference}: no action has the namespace \"{namespace}\": set namespace on the action that produces it"
                     ));
                 };
-                if producer.slot >= slot || action.namespace.as_deref() == Some(namespace) {
+                if !producer.slot.runs_before(slot) || action.namespace.as_deref() == Some(namespace) {
                     return Some(format!(
                         "{reference}: action {} does not run before this one: variables can only come from earlier actions",
                         producer.label

@@ -5,7 +5,7 @@ use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 /// Builds a matcher from globs where `*` stays within one folder and `**` crosses folders.
@@ -20,11 +20,6 @@ pub fn glob_set(patterns: &[String]) -> Result<GlobSet, globset::Error> {
         );
     }
     builder.build()
-}
-
-/// Whether `pattern` is a valid glob.
-pub fn is_valid_glob(pattern: &str) -> bool {
-    Glob::new(pattern).is_ok()
 }
 
 /// Copies the tree under `from` into `to` (which must exist), keeping symbolic links as links

@@ -21,7 +21,7 @@ use super::artifact_edge::{arrow_shapes, curve};
 use super::card_shape::{CardData, RunBadge, card_shapes};
 use super::graph::{self, FixedLayout, FixedState, PipeGraph};
 use super::placement::{CARD_SIZE, DropTarget, LANE_HEADER, Placement, place};
-use crate::model::edit::ActionRef;
+use crate::model::edit::{ActionRef, runs_before};
 use crate::model::{Category, Pipeline, Problem, ProviderKind};
 use crate::ui::theme;
 
@@ -875,12 +875,6 @@ impl Canvas {
             }
         });
     }
-}
-
-/// Whether `from` runs strictly before `to`.
-pub fn runs_before(pipeline: &Pipeline, from: ActionRef, to: ActionRef) -> bool {
-    let order = |at: ActionRef| pipeline.stages[at.stage].actions[at.action].run_order;
-    from.stage < to.stage || (from.stage == to.stage && order(from) < order(to))
 }
 
 fn fade(shape: Shape, alpha: f32) -> Shape {

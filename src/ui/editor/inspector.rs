@@ -3,11 +3,11 @@
 
 use egui::{ComboBox, DragValue, Ui};
 
-use super::canvas::{Selection, runs_before};
+use super::canvas::Selection;
 use super::form::Form;
 use super::providers;
 use super::triggers_form;
-use crate::model::edit::ActionRef;
+use crate::model::edit::{ActionRef, runs_before};
 use crate::model::providers::DEFAULT_ACTION_TIMEOUT;
 use crate::model::triggers::TriggerSpec;
 use crate::model::{

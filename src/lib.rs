@@ -6,6 +6,7 @@ pub mod clock;
 pub mod demo;
 pub mod engine;
 pub mod execution;
+pub mod host;
 pub mod model;
 pub mod store;
 pub mod ui;

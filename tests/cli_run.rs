@@ -1,13 +1,12 @@
-//! `pipewright run`, `history` and `logs` as the real binary, including Ctrl-C and a crash.
+//! `pipewright run`, `history` and `logs` as the real binary (signals and crashes: see
+//! `containment.rs`).
 
 mod common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{binary, process_running, read_pid};
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
+use common::binary;
 
 fn pipewright(args: &[&str], cwd: &Path) -> Output {
     Command::new(binary())
@@ -138,80 +137,4 @@ fn history_json_lists_executions_newest_first_and_logs_prints_them() {
     assert!(text(&table.stdout).contains("Build/Broken failed: exit code 4"));
     let unknown = pipewright(&["logs", "ffffffff"], ws);
     assert_eq!(unknown.status.code(), Some(2));
-}
-
-const SLEEPER: &str = r#"(name: "sleeper", stages: [
-    (name: "Work", actions: [(name: "Sleep", category: Build, provider: Commands(commands: [
-        "sh -c 'sleep 300 & echo $! > {ws}/child; sleep 300'"]))]),
-])"#;
-
-#[test]
-fn ctrl_c_stops_and_abandons_and_leaves_no_process_behind() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ws = dir.path();
-    write(ws, "sleeper.pipeline.ron", SLEEPER);
-    let child = Command::new(binary())
-        .args(["run", "sleeper.pipeline.ron"])
-        .current_dir(ws)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let grandchild = read_pid(&ws.join("child"));
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("SIGINT");
-    let output = child.wait_with_output().expect("exits");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output.stdout).contains("execution Stopped: interrupted by Ctrl-C"));
-    assert!(!process_running(grandchild));
-}
-
-#[test]
-fn after_a_crash_the_next_start_fails_the_execution_and_kills_its_processes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ws = dir.path();
-    write(ws, "sleeper.pipeline.ron", SLEEPER);
-    let mut child = Command::new(binary())
-        .args(["run", "sleeper.pipeline.ron"])
-        .current_dir(ws)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let grandchild = read_pid(&ws.join("child"));
-    wait_until_tracked(ws);
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
-    assert!(
-        process_running(grandchild),
-        "a crash leaves the tree running"
-    );
-    let history = pipewright(&["history", "--json"], ws);
-    let row: serde_json::Value =
-        serde_json::from_str(text(&history.stdout).lines().next().expect("a row")).expect("json");
-    assert_eq!(row["status"], "Failed");
-    assert_eq!(row["reason"], "interrupted: Pipewright exited");
-    assert!(
-        !process_running(grandchild),
-        "recovery killed the orphaned tree"
-    );
-}
-
-/// Waits until the running engine has recorded a process group in the store.
-fn wait_until_tracked(ws: &Path) {
-    let store = pipewright::store::Store::open(ws).expect("store");
-    let deadline = std::time::Instant::now() + common::PATIENCE;
-    loop {
-        let unfinished = store.unfinished_executions().expect("query");
-        let tracked = unfinished
-            .iter()
-            .any(|(id, _, _)| !store.tracked_processes(id).expect("query").is_empty());
-        if tracked {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no process group was recorded"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
 }

@@ -520,7 +520,11 @@ fn pipewright_watch_logs_what_fired_and_stops_cleanly_on_ctrl_c() {
         ),
     );
     expect_line(&lines, "ended Succeeded");
-    assert!(interrupt(child).success());
+    assert_eq!(
+        interrupt(child).code(),
+        Some(130),
+        "SIGINT ends watch with 128 + 2"
+    );
 }
 
 #[test]
@@ -544,7 +548,11 @@ fn pipewright_watch_approves_what_it_is_told_to() {
     commit(&repo, &[("src/lib.rs", "2")], "Needs a yes");
     expect_line(&lines, "Gate/Release approved");
     expect_line(&lines, "ended Succeeded");
-    assert!(interrupt(child).success());
+    assert_eq!(
+        interrupt(child).code(),
+        Some(130),
+        "SIGINT ends watch with 128 + 2"
+    );
     let history = std::process::Command::new(common::binary())
         .arg("history")
         .arg(dir.path())

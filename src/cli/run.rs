@@ -13,6 +13,7 @@ use crate::clock::{format_duration_ms, now_ms};
 use crate::engine::user::current_user;
 use crate::engine::{Command, Engine, EngineOptions, Event, Reply, StartRequest};
 use crate::execution::{AttemptKey, Change, ExecutionId, Trigger};
+use crate::host::signals::{self, Interrupt, Interrupts};
 use crate::model::status::{ActionStatus, ExecutionStatus, StopMode};
 use crate::model::{Category, Pipeline, ron_io, validate_located};
 use crate::store::logs::read_lines;
@@ -146,7 +147,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         },
     )?;
     let events = engine.subscribe();
-    let interrupts = interrupt_channel()?;
+    let interrupts = signals::listen().context("cannot listen for SIGINT, SIGTERM and SIGHUP")?;
     let started = engine
         .send(Command::Start(Box::new(StartRequest {
             pipeline: loaded.pipeline,
@@ -174,12 +175,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         log_offsets: HashMap::new(),
         workspace,
     };
-    let status = watcher.watch(&events, &interrupts);
+    let (status, interrupted) = watcher.watch(&events, &interrupts);
     engine.shutdown();
-    Ok(if status == ExecutionStatus::Succeeded {
-        EXIT_OK
-    } else {
-        EXIT_FAILED
+    Ok(match interrupted {
+        Some(interrupt) => interrupt.exit_code(),
+        None if status == ExecutionStatus::Succeeded => EXIT_OK,
+        None => EXIT_FAILED,
     })
 }
 
@@ -189,15 +190,6 @@ pub fn workspace_of(file: &Path) -> PathBuf {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     }
-}
-
-fn interrupt_channel() -> anyhow::Result<Receiver<()>> {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    ctrlc::set_handler(move || {
-        let _ = sender.send(());
-    })
-    .context("cannot install the Ctrl-C handler")?;
-    Ok(receiver)
 }
 
 struct Watcher<'a> {
@@ -212,22 +204,28 @@ struct Watcher<'a> {
 }
 
 impl Watcher<'_> {
-    fn watch(&mut self, events: &Receiver<Event>, interrupts: &Receiver<()>) -> ExecutionStatus {
-        let mut interrupted = false;
+    /// Follows the execution to its end; also returns the signal that stopped it, if one did.
+    fn watch(
+        &mut self,
+        events: &Receiver<Event>,
+        interrupts: &Interrupts,
+    ) -> (ExecutionStatus, Option<Interrupt>) {
+        let mut interrupted: Option<Interrupt> = None;
         loop {
-            if interrupts.try_recv().is_ok() {
-                if interrupted {
-                    self.print("second Ctrl-C: quitting now");
-                    return ExecutionStatus::Stopped;
+            if let Some(interrupt) = interrupts.try_next() {
+                if interrupted.is_some() {
+                    self.print(&format!("{}: quitting now", interrupt.name()));
+                    return (ExecutionStatus::Stopped, interrupted);
                 }
-                interrupted = true;
-                self.print(
-                    "Ctrl-C: stopping and abandoning running actions (Ctrl-C again to quit now)",
-                );
+                interrupted = Some(interrupt);
+                self.print(&format!(
+                    "{}: stopping and abandoning running actions (again to quit now)",
+                    interrupt.name()
+                ));
                 let _ = self.engine.send(Command::Stop {
                     execution_id: self.execution_id.clone(),
                     mode: StopMode::Abandon,
-                    reason: "interrupted by Ctrl-C".into(),
+                    reason: interrupt.reason(),
                 });
             }
             match events.recv_timeout(Duration::from_millis(200)) {
@@ -237,7 +235,7 @@ impl Watcher<'_> {
                     }
                     if let Some(status) = self.on_change(change) {
                         self.clear_status();
-                        return status;
+                        return (status, interrupted);
                     }
                 }
                 Ok(Event::LogGrew { key, .. }) => {
@@ -246,7 +244,9 @@ impl Watcher<'_> {
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return ExecutionStatus::Failed,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return (ExecutionStatus::Failed, interrupted);
+                }
             }
             self.draw_status();
         }

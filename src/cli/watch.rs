@@ -2,7 +2,6 @@
 //! foreground, printing what fired and why and how each execution ended; Ctrl-C stops.
 
 use std::path::PathBuf;
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -10,10 +9,11 @@ use chrono::Local;
 
 use crate::engine::{Command, Engine, EngineOptions, Event};
 use crate::execution::{AttemptKey, Change};
+use crate::host::signals;
 use crate::model::workspace;
 use crate::watch::{WatchOptions, Watcher};
 
-use super::{EXIT_BAD_INPUT, EXIT_OK};
+use super::EXIT_BAD_INPUT;
 
 /// The options of `pipewright watch`.
 #[derive(Debug, clap::Args)]
@@ -73,11 +73,7 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("cannot start the engine in {}", root.display()))?;
     let events = engine.subscribe();
     let commander = engine.commander();
-    let (interrupt, interrupted) = std::sync::mpsc::channel();
-    ctrlc::set_handler(move || {
-        let _ = interrupt.send(());
-    })
-    .context("cannot install the Ctrl-C handler")?;
+    let interrupts = signals::listen().context("cannot listen for SIGINT, SIGTERM and SIGHUP")?;
 
     let files = workspace::pipeline_files(&root).len();
     say(&format!(
@@ -92,10 +88,9 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
     )
     .context("cannot start the trigger watcher")?;
 
-    loop {
-        match interrupted.recv_timeout(Duration::from_millis(200)) {
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => {}
+    let interrupt = loop {
+        if let Some(interrupt) = interrupts.next_within(Duration::from_millis(200)) {
+            break interrupt;
         }
         while let Ok(event) = events.try_recv() {
             match event {
@@ -117,9 +112,12 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
                 _ => {}
             }
         }
-    }
-    say("stopping: running actions are stopped");
+    };
+    say(&format!(
+        "{}: stopping; running actions are abandoned",
+        interrupt.name()
+    ));
     drop(watcher);
-    engine.shutdown();
-    Ok(EXIT_OK)
+    engine.shutdown_with(&interrupt.reason());
+    Ok(interrupt.exit_code())
 }

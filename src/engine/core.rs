@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indexmap::IndexMap;
 use sha2::{Digest, Sha256};
@@ -27,8 +28,9 @@ use super::execution::{Execution, LoadError, Place, Running};
 use super::gates::{Admission, Gates};
 use super::launch;
 use super::log_sink::LogSink;
-use super::process::ProcessTracker;
+use super::process::{Launcher, ProcessTracker};
 use super::runner::{self, AttemptJob};
+use super::supervisor::Zygote;
 use super::user::current_user;
 use super::{Command, EngineError, EngineOptions, Event, Message, Reply, StartRequest};
 
@@ -56,6 +58,8 @@ pub(super) struct Core {
     sender: UnboundedSender<Message>,
     permits: Option<Arc<Semaphore>>,
     pool: Arc<DirPool>,
+    zygote: Arc<Zygote>,
+    live: Arc<AtomicUsize>,
     gates: HashMap<String, Gates>,
     executions: HashMap<ExecutionId, Execution>,
     shutting_down: Option<std::sync::mpsc::Sender<()>>,
@@ -63,19 +67,37 @@ pub(super) struct Core {
     user: String,
 }
 
+/// What the core is built from: the store, where events go, and the means to run actions.
+pub(super) struct CoreParts {
+    pub store: Store,
+    pub workspace: PathBuf,
+    pub bus: Arc<EventBus>,
+    pub runtime: Handle,
+    pub sender: UnboundedSender<Message>,
+    pub options: EngineOptions,
+    pub pool: DirPool,
+    pub zygote: Zygote,
+    pub live: Arc<AtomicUsize>,
+}
+
 impl Core {
-    pub(super) fn new(
-        store: Store,
-        workspace: PathBuf,
-        bus: Arc<EventBus>,
-        runtime: Handle,
-        sender: UnboundedSender<Message>,
-        options: EngineOptions,
-        pool: DirPool,
-    ) -> Self {
+    pub(super) fn new(parts: CoreParts) -> Self {
+        let CoreParts {
+            store,
+            workspace,
+            bus,
+            runtime,
+            sender,
+            options,
+            pool,
+            zygote,
+            live,
+        } = parts;
         let paths = store.paths().clone();
         Self {
             pool: Arc::new(pool),
+            zygote: Arc::new(zygote),
+            live,
             store,
             workspace,
             paths,
@@ -96,6 +118,7 @@ impl Core {
     pub(super) fn run(mut self, mut receiver: UnboundedReceiver<Message>) {
         while let Some(message) = receiver.blocking_recv() {
             self.handle(message);
+            self.live.store(self.executions.len(), Ordering::Relaxed);
             if self.shutdown_complete() {
                 break;
             }
@@ -121,7 +144,7 @@ impl Core {
                     eprintln!("pipewright: could not record process group {pgid}: {error}");
                 }
             }
-            Message::Shutdown(done) => self.begin_shutdown(done),
+            Message::Shutdown(done, reason) => self.begin_shutdown(done, reason),
         }
         let flushed = self.flush();
         match reply {
@@ -641,10 +664,13 @@ impl Core {
             signals: signal_receiver,
             source_revision,
             log,
-            tracker: Arc::new(Tracker {
-                key: key.clone(),
-                sender: self.sender.clone(),
-            }),
+            launcher: Launcher {
+                zygote: self.zygote.clone(),
+                tracker: Arc::new(Tracker {
+                    key: key.clone(),
+                    sender: self.sender.clone(),
+                }),
+            },
             permits: self.permits.clone(),
             pool: self.pool.clone(),
         };
@@ -797,11 +823,11 @@ impl Core {
 
     // ----- shutdown -----
 
-    fn begin_shutdown(&mut self, done: std::sync::mpsc::Sender<()>) {
+    fn begin_shutdown(&mut self, done: std::sync::mpsc::Sender<()>, reason: String) {
         self.shutting_down = Some(done);
         let ids: Vec<ExecutionId> = self.executions.keys().cloned().collect();
         for id in ids {
-            let _ = self.stop(&id, StopMode::Abandon, "Pipewright was closed".into());
+            let _ = self.stop(&id, StopMode::Abandon, reason.clone());
         }
     }
 

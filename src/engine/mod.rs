@@ -10,16 +10,19 @@ mod core;
 mod dir_pool;
 mod execution;
 mod gates;
+mod heartbeat;
 mod launch;
 mod log_sink;
 pub mod process;
 pub mod recovery;
 mod runner;
+pub mod supervisor;
 pub mod test_reports;
 pub mod user;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -198,6 +201,9 @@ pub struct EngineOptions {
     pub max_parallel_actions: Option<usize>,
 }
 
+/// The reason recorded on executions stopped because their engine closed.
+const CLOSED: &str = "Pipewright was closed";
+
 /// How long shutting down waits for killed actions to report back.
 const SHUTDOWN_LIMIT: Duration = Duration::from_secs(10);
 
@@ -212,7 +218,7 @@ enum Message {
         key: AttemptKey,
         pgid: i32,
     },
-    Shutdown(std::sync::mpsc::Sender<()>),
+    Shutdown(std::sync::mpsc::Sender<()>, String),
 }
 
 /// A running engine for one workspace.
@@ -236,17 +242,22 @@ impl Engine {
             .enable_all()
             .build()?;
         let pool = dir_pool::DirPool::new(&store.paths().scratch())?;
+        let zygote = supervisor::Zygote::start()?;
         let bus = Arc::new(bus::EventBus::default());
+        let live = Arc::new(AtomicUsize::new(0));
+        runtime.spawn(heartbeat::beat(store.paths().heartbeat(), live.clone()));
         let (sender, receiver) = mpsc::unbounded_channel();
-        let core = core::Core::new(
+        let core = core::Core::new(core::CoreParts {
             store,
-            workspace.clone(),
-            bus.clone(),
-            runtime.handle().clone(),
-            sender.clone(),
+            workspace: workspace.clone(),
+            bus: bus.clone(),
+            runtime: runtime.handle().clone(),
+            sender: sender.clone(),
             options,
             pool,
-        );
+            zygote,
+            live,
+        });
         let core_thread = std::thread::Builder::new()
             .name("pipewright-core".into())
             .spawn(move || core.run(receiver))?;
@@ -285,16 +296,25 @@ impl Engine {
     }
 
     /// Stops every running execution (killing its processes) and the engine's threads.
-    pub fn shutdown(mut self) {
-        self.stop_threads();
+    pub fn shutdown(self) {
+        self.shutdown_with(CLOSED);
     }
 
-    fn stop_threads(&mut self) {
+    /// Like [`Self::shutdown`], recording `reason` on every execution it stops.
+    pub fn shutdown_with(mut self, reason: &str) {
+        self.stop_threads(reason);
+    }
+
+    fn stop_threads(&mut self, reason: &str) {
         let Some(runtime) = self.runtime.take() else {
             return;
         };
         let (done, finished) = std::sync::mpsc::channel();
-        if self.sender.send(Message::Shutdown(done)).is_ok() {
+        if self
+            .sender
+            .send(Message::Shutdown(done, reason.to_string()))
+            .is_ok()
+        {
             let _ = finished.recv_timeout(SHUTDOWN_LIMIT);
         }
         if let Some(thread) = self.core_thread.take() {
@@ -306,6 +326,6 @@ impl Engine {
 
 impl Drop for Engine {
     fn drop(&mut self) {
-        self.stop_threads();
+        self.stop_threads(CLOSED);
     }
 }

@@ -1,25 +1,24 @@
-//! Running one process for an action: its own process group, stdin closed (or fed a
-//! document), stdout and stderr captured into the attempt's log. A timeout, a stop-and-abandon
-//! or the end of the main process kills the whole group, so background children never outlive
-//! their action.
+//! Running one process for an action: under its own supervisor (see
+//! [`super::supervisor`]), in its own process group, stdin closed (or fed a document), stdout
+//! and stderr captured into the attempt's log. A timeout, a stop-and-abandon or the end of the
+//! main process takes down the whole tree, so background children never outlive their action,
+//! even those that left the group with `setsid`.
 
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::os::fd::AsFd;
-
-use nix::fcntl::{FcntlArg, fcntl};
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
+use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::unix::pipe;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::store::logs::Stream;
 
 use super::log_sink::LogSink;
+use super::supervisor::{Exit, Program, Streams, Zygote, null_stdin};
 
 /// How long a timed-out process group gets between SIGTERM and SIGKILL.
 pub const KILL_GRACE: Duration = Duration::from_secs(2);
@@ -85,9 +84,14 @@ pub struct Finished {
     pub stdout: Vec<u8>,
 }
 
-fn kill_group(pgid: i32, signal: Signal) {
-    // ESRCH (the group is already gone) is the normal case after a clean exit.
-    let _ = killpg(Pid::from_raw(pgid), signal);
+/// Starts an attempt's processes: each under a supervisor forked by the engine's zygote, and
+/// reported to the tracker.
+#[derive(Clone)]
+pub struct Launcher {
+    /// Forks the supervisors.
+    pub zygote: Arc<Zygote>,
+    /// Records process groups for crash recovery.
+    pub tracker: Arc<dyn ProcessTracker>,
 }
 
 /// Runs `spec` to its end and returns how it ended.
@@ -95,50 +99,54 @@ pub async fn run(
     spec: Spec<'_>,
     log: &Arc<LogSink>,
     control: &Control,
-    tracker: &dyn ProcessTracker,
+    launcher: &Launcher,
 ) -> std::io::Result<Finished> {
-    let mut command = tokio::process::Command::new(spec.program);
-    command
-        .args(spec.args)
-        .current_dir(spec.cwd)
-        .envs(spec.env.iter().map(|(k, v)| (k, v)))
-        .process_group(0)
-        .stdin(if spec.stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(false);
-    let mut child = command.spawn()?;
-    let pgid = child.id().map_or(0, |pid| pid as i32);
-    tracker.started(pgid);
-
-    if let (Some(bytes), Some(mut stdin)) = (spec.stdin, child.stdin.take()) {
-        tokio::spawn(async move {
-            let _ = stdin.write_all(&bytes).await;
-        });
-    }
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
+    let (out_read, out_write) = pipe_pair()?;
+    let (err_read, err_write) = pipe_pair()?;
+    let (stdin, feed) = match spec.stdin {
+        Some(bytes) => {
+            let (read, write) = pipe_pair()?;
+            (read, Some((write, bytes)))
+        }
+        None => (null_stdin()?, None),
+    };
     // A larger pipe lets a chatty process write ahead while the log is being written, so it
     // is read in fewer, bigger chunks. The kernel may refuse; the default then applies.
-    for fd in [
-        stdout.as_ref().map(|p| p.as_fd()),
-        stderr.as_ref().map(|p| p.as_fd()),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for fd in [out_read.as_fd(), err_read.as_fd()] {
         let _ = fcntl(fd, FcntlArg::F_SETPIPE_SZ(PIPE_SIZE));
     }
+    let env: Vec<(String, String)> = std::env::vars().chain(spec.env.iter().cloned()).collect();
+    let program = Program {
+        program: spec.program,
+        args: spec.args,
+        cwd: spec.cwd,
+        env: &env,
+        grace: KILL_GRACE,
+    };
+    let mut child = launcher.zygote.spawn(
+        &program,
+        Streams {
+            stdin,
+            stdout: out_write,
+            stderr: err_write,
+        },
+    )?;
+    let pgid = child.started().await?;
+    launcher.tracker.started(pgid);
+
+    if let Some((write, bytes)) = feed {
+        let mut sender = pipe::Sender::from_owned_fd(write)?;
+        tokio::spawn(async move {
+            let _ = sender.write_all(&bytes).await;
+        });
+    }
+    let mut stdout = Some(pipe::Receiver::from_owned_fd(out_read)?);
+    let mut stderr = Some(pipe::Receiver::from_owned_fd(err_read)?);
     let mut out_buf = vec![0u8; READ_CHUNK];
     let mut err_buf = vec![0u8; READ_CHUNK];
     let mut captured = Vec::new();
-    let mut exit: Option<std::process::ExitStatus> = None;
+    let mut exit: Option<Exit> = None;
     let mut end_override: Option<End> = None;
-    let mut hard_kill_at: Option<Instant> = None;
     let mut drain_until: Option<Instant> = None;
     let far = Instant::now() + Duration::from_secs(86_400 * 365);
 
@@ -176,42 +184,36 @@ pub async fn run(
                     Ok(n) => log.output(Stream::Stderr, &err_buf[..n]),
                 }
             }
-            status = child.wait(), if exit.is_none() => {
-                exit = Some(status?);
-                // Whatever the main process left running in its group goes with it.
-                kill_group(pgid, Signal::SIGKILL);
+            ended = child.ended(), if exit.is_none() => {
+                // The supervisor reports only once the whole tree is gone, so the pipes are
+                // closed already; the limit guards against a process it could not reach.
+                exit = Some(ended?);
                 drain_until = Some(Instant::now() + PIPE_DRAIN_LIMIT);
             }
             () = tokio::time::sleep_until(control.deadline.unwrap_or(far)), if exit.is_none() && end_override.is_none() && control.deadline.is_some() => {
                 end_override = Some(End::TimedOut);
-                kill_group(pgid, Signal::SIGTERM);
-                hard_kill_at = Some(Instant::now() + KILL_GRACE);
+                child.terminate();
             }
-            () = control.cancel.cancelled(), if exit.is_none() && end_override.is_none() => {
+            () = control.cancel.cancelled(), if exit.is_none() && end_override != Some(End::Cancelled) => {
                 end_override = Some(End::Cancelled);
-                kill_group(pgid, Signal::SIGKILL);
-            }
-            () = tokio::time::sleep_until(hard_kill_at.unwrap_or(far)), if hard_kill_at.is_some() && exit.is_none() => {
-                kill_group(pgid, Signal::SIGKILL);
-                hard_kill_at = None;
+                child.kill();
             }
             () = tokio::time::sleep_until(drain_until.unwrap_or(far)), if drain_until.is_some() => {}
         }
     }
     let end = match (end_override, exit) {
         (Some(forced), _) => forced,
-        (None, Some(status)) => {
-            use std::os::unix::process::ExitStatusExt;
-            match (status.code(), status.signal()) {
-                (Some(code), _) => End::Exited(code),
-                (None, Some(signal)) => End::Signaled(signal),
-                (None, None) => End::Exited(-1),
-            }
-        }
+        (None, Some(Exit::Code(code))) => End::Exited(code),
+        (None, Some(Exit::Signal(signal))) => End::Signaled(signal),
         (None, None) => End::Exited(-1),
     };
     Ok(Finished {
         end,
         stdout: captured,
     })
+}
+
+/// A pipe whose ends are closed on exec (the supervisor gets its ends by descriptor passing).
+fn pipe_pair() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(std::io::Error::from)
 }

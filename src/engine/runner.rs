@@ -19,7 +19,7 @@ use crate::store::artifacts::{self, join_inside};
 use super::actions::{self, ActionContext, ActionResult, Signal};
 use super::dir_pool::DirPool;
 use super::log_sink::LogSink;
-use super::process::{Control, ProcessTracker};
+use super::process::{Control, Launcher};
 use super::test_reports;
 
 /// Everything the core hands to a running attempt.
@@ -44,8 +44,8 @@ pub struct AttemptJob {
     pub source_revision: Option<String>,
     /// The attempt's log.
     pub log: Arc<LogSink>,
-    /// Records process groups.
-    pub tracker: Arc<dyn ProcessTracker>,
+    /// Starts the attempt's processes under supervision.
+    pub launcher: Launcher,
     /// Limits how many actions run processes at once.
     pub permits: Option<Arc<Semaphore>>,
     /// Empty working folders.
@@ -83,7 +83,7 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         signals,
         source_revision,
         log,
-        tracker,
+        launcher,
         permits,
         pool,
     } = job;
@@ -163,7 +163,7 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
             deadline: Some(tokio::time::Instant::now() + timeout),
             cancel,
         },
-        tracker,
+        launcher,
         signals,
         source_revision,
         timeout,

@@ -301,22 +301,4 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-
-    /// Executions still marked running, with the pid and start time of their owner.
-    pub fn unfinished_executions(&self) -> Result<Vec<(String, u32, String)>, StoreError> {
-        let mut statement = self.connection.prepare_cached(
-            "SELECT id, owner_pid, owner_start FROM executions WHERE status IN ('InProgress', 'Stopping')",
-        )?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Process groups recorded as running for an execution.
-    pub fn tracked_processes(&self, execution_id: &str) -> Result<Vec<i32>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare_cached("SELECT pgid FROM processes WHERE execution_id = ?1")?;
-        let rows = statement.query_map(params![execution_id], |row| row.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
 }

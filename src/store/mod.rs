@@ -7,6 +7,7 @@ pub mod logs;
 pub mod owner;
 pub mod paths;
 pub mod records;
+pub mod recovery;
 pub mod reports;
 pub mod schema;
 

@@ -9,6 +9,21 @@ pub fn process_start_time(pid: u32) -> Option<String> {
     after_name.split_whitespace().nth(19).map(str::to_string)
 }
 
+/// When a process started, in Unix milliseconds (from its start in clock ticks after boot).
+pub fn process_started_ms(pid: u32) -> Option<i64> {
+    let ticks: i64 = process_start_time(pid)?.parse().ok()?;
+    let boot_seconds: i64 = std::fs::read_to_string("/proc/stat")
+        .ok()?
+        .lines()
+        .find_map(|line| line.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    // SAFETY: sysconf only reads a system setting.
+    let per_second = i64::from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as i32).max(1);
+    Some(boot_seconds * 1000 + ticks * 1000 / per_second)
+}
+
 /// This process: its pid and start time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owner {

@@ -32,6 +32,12 @@ impl WorkspacePaths {
         self.state_dir().join("scratch")
     }
 
+    /// A file whose modification time the engine refreshes while executions run, so crash
+    /// recovery knows when they really ended.
+    pub fn heartbeat(&self) -> PathBuf {
+        self.state_dir().join("heartbeat")
+    }
+
     /// The SQLite database.
     pub fn database(&self) -> PathBuf {
         self.state_dir().join("state.db")

@@ -112,13 +112,7 @@ pub(super) async fn run_shell(
         stdin: None,
         capture_stdout: false,
     };
-    let finished = match process::run(
-        spec,
-        &context.log,
-        &context.control,
-        context.tracker.as_ref(),
-    )
-    .await
+    let finished = match process::run(spec, &context.log, &context.control, &context.launcher).await
     {
         Ok(finished) => finished,
         Err(error) => return ActionResult::failed(format!("could not start {}: {error}", shell())),

@@ -106,14 +106,7 @@ async fn git(
         stdin: None,
         capture_stdout: true,
     };
-    match process::run(
-        spec,
-        &context.log,
-        &context.control,
-        context.tracker.as_ref(),
-    )
-    .await
-    {
+    match process::run(spec, &context.log, &context.control, &context.launcher).await {
         Ok(finished) if finished.end == End::Exited(0) => {
             Ok(String::from_utf8_lossy(&finished.stdout).into_owned())
         }

@@ -28,7 +28,7 @@ use crate::model::Provider;
 use crate::model::status::ActionStatus;
 
 use super::log_sink::LogSink;
-use super::process::{Control, ProcessTracker};
+use super::process::{Control, Launcher};
 
 /// A message to a running action from outside.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,8 +65,8 @@ pub struct ActionContext {
     pub log: Arc<LogSink>,
     /// Deadline and stop-and-abandon.
     pub control: Control,
-    /// Records process groups for crash recovery.
-    pub tracker: Arc<dyn ProcessTracker>,
+    /// Starts the attempt's processes under supervision.
+    pub launcher: Launcher,
     /// Messages such as approval decisions.
     pub signals: UnboundedReceiver<Signal>,
     /// A revision asked for at start (source actions).

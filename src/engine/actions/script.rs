@@ -80,22 +80,18 @@ impl ActionStep for ScriptConfig {
                     stdin: Some(document.into_bytes()),
                     capture_stdout: true,
                 };
-                let finished = match process::run(
-                    spec,
-                    &context.log,
-                    &context.control,
-                    context.tracker.as_ref(),
-                )
-                .await
-                {
-                    Ok(finished) => finished,
-                    Err(error) => {
-                        return ActionResult::failed(format!(
-                            "cannot run {}: {error}",
-                            self.program
-                        ));
-                    }
-                };
+                let finished =
+                    match process::run(spec, &context.log, &context.control, &context.launcher)
+                        .await
+                    {
+                        Ok(finished) => finished,
+                        Err(error) => {
+                            return ActionResult::failed(format!(
+                                "cannot run {}: {error}",
+                                self.program
+                            ));
+                        }
+                    };
                 if finished.end != End::Exited(0) {
                     return describe_end(context, finished.end);
                 }

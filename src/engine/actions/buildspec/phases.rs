@@ -159,7 +159,7 @@ async fn run_list(
         spec,
         &context.log,
         &context.control,
-        context.tracker.as_ref(),
+        &context.launcher,
     )
     .await
     {

@@ -1,6 +1,8 @@
 //! The command line: a thin front end over the model, engine and store.
 
+mod export;
 mod history;
+mod import;
 mod run;
 mod validate;
 mod watch;
@@ -41,6 +43,11 @@ pub enum Command {
     Logs(history::LogsArgs),
     /// Run the triggers of a workspace's pipelines in the foreground until Ctrl-C.
     Watch(watch::WatchArgs),
+    /// Read an AWS CodePipeline definition (get-pipeline JSON or CloudFormation) into
+    /// pipeline files, with a report of what maps and what does not.
+    Import(import::ImportArgs),
+    /// Write a pipeline as CodePipeline JSON or a CloudFormation template.
+    Export(export::ExportArgs),
 }
 
 /// Exit code: everything was fine.
@@ -72,6 +79,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::History(args)) => history::history(args)?,
         Some(Command::Logs(args)) => history::logs(args)?,
         Some(Command::Watch(args)) => watch::watch(args)?,
+        Some(Command::Import(args)) => import::run(args)?,
+        Some(Command::Export(args)) => export::run(args)?,
     };
     Ok(ExitCode::from(code))
 }

@@ -44,6 +44,9 @@ pub struct RunArgs {
     /// Run at most this many actions at once.
     #[arg(long, value_name = "N")]
     pub max_parallel: Option<usize>,
+    /// Fail actions that run on AWS only (imported foreign actions) instead of skipping them.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// How approvals are answered.
@@ -139,6 +142,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
             return Ok(EXIT_BAD_INPUT);
         }
     };
+    let mut pipeline = loaded.pipeline;
+    if args.strict {
+        crate::model::providers::make_strict(&mut pipeline);
+    }
     let workspace = workspace_of(&args.file);
     let engine = Engine::start(
         &workspace,
@@ -150,7 +157,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
     let interrupts = signals::listen().context("cannot listen for SIGINT, SIGTERM and SIGHUP")?;
     let started = engine
         .send(Command::Start(Box::new(StartRequest {
-            pipeline: loaded.pipeline,
+            pipeline,
             file: std::path::absolute(&args.file)?,
             variables,
             source_revisions: revisions,

@@ -27,6 +27,17 @@ pub struct ForeignConfig {
     pub strict: bool,
 }
 
+/// Makes every foreign action of `pipeline` strict, for a run that must not skip anything.
+pub fn make_strict(pipeline: &mut crate::model::Pipeline) {
+    for stage in &mut pipeline.stages {
+        for action in &mut stage.actions {
+            if let super::Provider::Foreign(config) = &mut action.provider {
+                config.strict = true;
+            }
+        }
+    }
+}
+
 fn is_false(value: &bool) -> bool {
     !value
 }

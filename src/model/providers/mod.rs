@@ -24,7 +24,7 @@ use super::duration::Duration;
 pub use buildspec::{BuildspecConfig, DEFAULT_BUILDSPEC_FILE};
 pub use commands::CommandsConfig;
 pub use folder::FolderConfig;
-pub use foreign::ForeignConfig;
+pub use foreign::{ForeignConfig, make_strict};
 pub use git::{GitConfig, GitOutputFormat};
 pub use local_deploy::{DEFAULT_KEEP_RELEASES, LocalDeployConfig, MAX_KEEP_RELEASES};
 pub use manual::{MAX_APPROVAL_MESSAGE, MAX_APPROVAL_TIMEOUT, ManualConfig};

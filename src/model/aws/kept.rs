@@ -9,6 +9,9 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionType {
+    /// The AWS category, when it is not the action's own (`Compute` runs here as Build).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     /// `AWS`, `ThirdParty` or `Custom`.
     pub owner: String,
     /// The AWS provider, e.g. `CodeBuild`.

@@ -155,14 +155,7 @@ async fn run_list(
         stdin: None,
         capture_stdout: false,
     };
-    match process::run(
-        spec,
-        &context.log,
-        &context.control,
-        &context.launcher,
-    )
-    .await
-    {
+    match process::run(spec, &context.log, &context.control, &context.launcher).await {
         Ok(finished) => describe_end(context, finished.end),
         Err(error) => ActionResult::failed(format!("could not start {shell}: {error}")),
     }

@@ -11,6 +11,7 @@ use petgraph::stable_graph::{DefaultIx, NodeIndex};
 use super::artifact_edge::{ArtifactEdge, EdgeData, EdgeView};
 use super::card_shape::{CardData, CardShape, CardView, RunBadge};
 use super::placement::Placement;
+use super::preview::without_escapes;
 use crate::model::edit::ActionRef;
 use crate::model::{Pipeline, Problem};
 
@@ -74,7 +75,7 @@ pub fn card_views(
                     name: action.name.clone(),
                     category: action.category,
                     provider: action.provider.kind().as_str(),
-                    detail: action.provider.config().summary(),
+                    detail: without_escapes(&action.provider.config().summary()),
                     problems: counts.get(&at).copied().unwrap_or(0),
                     run: badges.get(&at).cloned(),
                 }),

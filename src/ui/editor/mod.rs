@@ -10,6 +10,7 @@ pub mod inspector;
 pub mod outline;
 pub mod palette;
 pub mod placement;
+pub mod preview;
 pub mod problems;
 pub mod providers;
 pub mod state;

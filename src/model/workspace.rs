@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use super::edit::unique_name;
+use super::pipeline::Pipeline;
 use super::ron_io::{self, LoadError, PIPELINE_SUFFIX, SaveError, is_pipeline_file};
 use super::templates::Template;
+use super::validate::Problem;
 
 /// Why a file operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +109,32 @@ pub fn duplicate(path: &Path) -> Result<PathBuf, FileError> {
     Ok(target)
 }
 
+/// What validation cannot see because it reads no files: a Git repository or Folder path
+/// of `pipeline` that does not exist in the workspace `root`. The editor shows these with
+/// the other problems, so a pipeline from a template names its missing repository at once.
+pub fn missing_sources(root: &Path, pipeline: &Pipeline) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (stage_index, stage) in pipeline.stages.iter().enumerate() {
+        for (action_index, action) in stage.actions.iter().enumerate() {
+            let Some((field, source)) = action.provider.config().local_source() else {
+                continue;
+            };
+            if source.trim().is_empty() || source.contains("#{") || root.join(source).exists() {
+                continue;
+            }
+            problems.push(Problem {
+                path: format!("stages[{stage_index}].actions[{action_index}].provider.{field}"),
+                message: format!(
+                    "\"{source}\" does not exist in the workspace ({}): create it, or choose another {field}",
+                    root.display()
+                ),
+                position: None,
+            });
+        }
+    }
+    problems
+}
+
 /// Deletes a pipeline file.
 pub fn delete(path: &Path) -> Result<(), FileError> {
     std::fs::remove_file(path).map_err(|source| FileError::Io {
@@ -134,5 +162,17 @@ mod tests {
         assert_eq!(stem(&copy), "shop-copy");
         delete(&copy).unwrap();
         assert_eq!(pipeline_files(dir.path()), vec![second, renamed]);
+    }
+
+    #[test]
+    fn a_template_names_its_missing_repository_until_it_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipeline = Template::Classic.create("shop");
+        let problems = missing_sources(dir.path(), &pipeline);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "stages[0].actions[0].provider.repository");
+        assert!(problems[0].message.contains("\"app-repo\" does not exist"));
+        std::fs::create_dir(dir.path().join("app-repo")).unwrap();
+        assert!(missing_sources(dir.path(), &pipeline).is_empty());
     }
 }

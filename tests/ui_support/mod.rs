@@ -62,8 +62,9 @@ impl Notifier for RecordingNotifier {
     }
 }
 
-/// A temporary workspace with the demo pipeline as `lighthouse.pipeline.ron` and an empty
-/// `other.pipeline.ron`, plus a data folder.
+/// A temporary workspace with the demo pipeline as `lighthouse.pipeline.ron` (and an empty
+/// `lighthouse-site` folder for its source) and an empty `other.pipeline.ron`, plus a data
+/// folder.
 pub struct Setup {
     pub dir: tempfile::TempDir,
     pub dialogs: Arc<FakeDialogs>,
@@ -73,7 +74,8 @@ pub struct Setup {
 impl Setup {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir_all(dir.path().join("ws")).expect("ws");
+        // The demo pipeline's source folder, so the editor finds its repository path.
+        std::fs::create_dir_all(dir.path().join("ws/lighthouse-site")).expect("ws");
         std::fs::copy(
             "assets/demo/lighthouse.pipeline.ron",
             dir.path().join("ws/lighthouse.pipeline.ron"),

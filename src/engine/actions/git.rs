@@ -37,17 +37,7 @@ impl From<String> for Failure {
     }
 }
 
-/// Whether `repository` is a URL (`https://…`, `ssh://…`, `git@host:path`) rather than a path.
-pub fn is_url(repository: &str) -> bool {
-    if repository.contains("://") {
-        return true;
-    }
-    match (repository.find(':'), repository.find('/')) {
-        (Some(colon), Some(slash)) => colon < slash && repository[..colon].contains('@'),
-        (Some(_), None) => repository.contains('@'),
-        _ => false,
-    }
-}
+pub use crate::model::providers::is_url;
 
 /// The repository as git should see it: URLs as written, paths made absolute.
 fn locate(repository: &str, workspace: &Path) -> Result<String, String> {

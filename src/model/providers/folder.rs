@@ -66,6 +66,10 @@ impl ProviderConfig for FolderConfig {
         out
     }
 
+    fn local_source(&self) -> Option<(&'static str, &str)> {
+        Some(("path", self.path.as_str()))
+    }
+
     fn summary(&self) -> String {
         self.path.clone()
     }

@@ -48,6 +48,18 @@ impl GitOutputFormat {
     }
 }
 
+/// Whether `repository` is a URL (`https://…`, `ssh://…`, `git@host:path`) rather than a path.
+pub fn is_url(repository: &str) -> bool {
+    if repository.contains("://") {
+        return true;
+    }
+    match (repository.find(':'), repository.find('/')) {
+        (Some(colon), Some(slash)) => colon < slash && repository[..colon].contains('@'),
+        (Some(_), None) => repository.contains('@'),
+        _ => false,
+    }
+}
+
 /// The rules every source provider shares.
 pub(super) const SOURCE_INPUTS: ArtifactRule = ArtifactRule {
     allowed: &[0],
@@ -119,6 +131,10 @@ impl ProviderConfig for GitConfig {
             out.push(("provider.commit".into(), commit));
         }
         out
+    }
+
+    fn local_source(&self) -> Option<(&'static str, &str)> {
+        (!is_url(&self.repository)).then_some(("repository", self.repository.as_str()))
     }
 
     fn summary(&self) -> String {

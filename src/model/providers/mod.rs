@@ -25,7 +25,7 @@ pub use buildspec::{BuildspecConfig, DEFAULT_BUILDSPEC_FILE};
 pub use commands::CommandsConfig;
 pub use folder::FolderConfig;
 pub use foreign::{ForeignConfig, make_strict};
-pub use git::{GitConfig, GitOutputFormat};
+pub use git::{GitConfig, GitOutputFormat, is_url};
 pub use local_deploy::{DEFAULT_KEEP_RELEASES, LocalDeployConfig, MAX_KEEP_RELEASES};
 pub use manual::{MAX_APPROVAL_MESSAGE, MAX_APPROVAL_TIMEOUT, ManualConfig};
 pub use script::{DEFAULT_CONTINUATION_DELAY, ScriptConfig};
@@ -105,6 +105,13 @@ pub trait ProviderConfig {
     /// How long an attempt may take, given the action's own `timeout`.
     fn timeout(&self, action_timeout: Option<Duration>) -> Duration {
         action_timeout.unwrap_or(DEFAULT_ACTION_TIMEOUT)
+    }
+
+    /// The local file or folder the provider reads its source from (relative to the
+    /// workspace), with its field relative to `provider`, so the editor can say when it does
+    /// not exist. `None` when it reads no local source.
+    fn local_source(&self) -> Option<(&'static str, &str)> {
+        None
     }
 }
 

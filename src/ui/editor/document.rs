@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::model::ron_io::{self, LoadError, LoadedPipeline, SaveError};
+use crate::model::workspace::missing_sources;
 use crate::model::{Pipeline, Problem, validate};
 
 /// The most undo steps kept.
@@ -26,6 +27,14 @@ impl DiskStamp {
             len: metadata.len(),
         })
     }
+}
+
+/// The rules' problems and the sources missing from the file's folder.
+fn problems_of(path: &Path, pipeline: &Pipeline) -> Vec<Problem> {
+    let mut problems = validate(pipeline);
+    let root = path.parent().unwrap_or(Path::new("."));
+    problems.extend(missing_sources(root, pipeline));
+    problems
 }
 
 /// An open pipeline file.
@@ -49,7 +58,7 @@ impl Document {
         let LoadedPipeline {
             pipeline, source, ..
         } = ron_io::load(path)?;
-        let problems = validate(&pipeline);
+        let problems = problems_of(path, &pipeline);
         Ok(Self {
             path: path.to_path_buf(),
             saved: pipeline.clone(),
@@ -157,7 +166,7 @@ impl Document {
 
     fn changed(&mut self) {
         self.revision += 1;
-        self.problems = validate(&self.pipeline);
+        self.problems = problems_of(&self.path, &self.pipeline);
     }
 
     /// Writes the pipeline to its file: only the text of what changed is rewritten.

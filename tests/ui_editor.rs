@@ -11,7 +11,7 @@ use pipewright::model::edit::ActionRef;
 use pipewright::model::ron_io;
 use pipewright::ui::dialogs::Dialog;
 use pipewright::ui::editor::canvas::Selection;
-use ui_support::{Setup, drag, select_in_outline, type_into, wait_until};
+use ui_support::{Setup, drag, problems, select_in_outline, type_into, wait_until};
 
 type App = egui_kittest::Harness<'static, pipewright::ui::PipewrightApp>;
 
@@ -213,13 +213,7 @@ fn an_invalid_field_shows_its_error_at_the_field_and_on_the_card() {
         .get_all_by_label_contains("the action name \"Links check\" contains ' '")
         .count();
     assert_eq!(shown, 2, "at the field and in the problems list");
-    let problems = app
-        .state()
-        .editor()
-        .expect("open")
-        .document
-        .problems()
-        .to_vec();
+    let problems = problems(&app);
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].path, "stages[2].actions[1].name");
     app.get_by_label("Problems (1)");

@@ -4,7 +4,7 @@
 mod ui_support;
 
 use egui_kittest::kittest::Queryable;
-use ui_support::Setup;
+use ui_support::{Setup, problems};
 
 type App = egui_kittest::Harness<'static, pipewright::ui::PipewrightApp>;
 
@@ -20,13 +20,7 @@ fn a_new_pipeline_from_a_template_names_its_missing_repository() {
     let setup = Setup::new();
     let mut app = setup.app("other.pipeline.ron");
     new_classic(&mut app);
-    let problems = app
-        .state()
-        .editor()
-        .expect("open")
-        .document
-        .problems()
-        .to_vec();
+    let problems = problems(&app);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].path, "stages[0].actions[0].provider.repository");
     app.get_by_label("Problems (1)");

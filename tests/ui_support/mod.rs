@@ -175,6 +175,16 @@ pub fn type_into(app: &mut Harness<'static, PipewrightApp>, label: &str, text: &
     app.run();
 }
 
+/// The open document's problems.
+pub fn problems(app: &Harness<'static, PipewrightApp>) -> Vec<pipewright::model::Problem> {
+    app.state()
+        .editor()
+        .expect("a pipeline is open")
+        .document
+        .problems()
+        .to_vec()
+}
+
 /// Saves with Ctrl+S.
 pub fn save(app: &mut Harness<'static, PipewrightApp>) {
     app.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);

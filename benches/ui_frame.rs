@@ -78,6 +78,7 @@ fn main() {
         data_dir: dir.path().join("data"),
         dialogs: Arc::new(NativeDialogs),
         notifier: Arc::new(Silent),
+        watch: pipewright::watch::WatchOptions::default(),
     };
     let mut harness = Harness::builder()
         .with_size(vec2(1440.0, 900.0))

@@ -80,6 +80,7 @@ fn open_app(dir: &Path, name: &str, text: &str) -> Harness<'static, PipewrightAp
         data_dir: dir.join("data"),
         dialogs: Arc::new(NativeDialogs),
         notifier: Arc::new(Silent),
+        watch: pipewright::watch::WatchOptions::default(),
     };
     let mut harness = Harness::builder()
         .with_size(vec2(1440.0, 900.0))
@@ -94,7 +95,7 @@ fn start_run(app: &mut Harness<'static, PipewrightApp>) {
     app.get_by_label("▶ Start").click();
     app.run_steps(2);
     wait(app, "the execution to start", |a| {
-        a.runs().and_then(|r| r.shown()).is_some()
+        a.shown_execution().is_some()
     });
 }
 
@@ -113,8 +114,8 @@ fn wait(
 
 fn open_log_path(app: &Harness<'static, PipewrightApp>) -> Option<PathBuf> {
     app.state()
-        .runs()
-        .and_then(|r| r.logs.as_ref())
+        .run_view()
+        .and_then(|view| view.logs.as_ref())
         .map(|l| l.path().to_path_buf())
 }
 
@@ -136,7 +137,7 @@ fn follow_firehose(dir: &Path) {
     app.get_by_label("Logs").click();
     app.run_steps(2);
     wait(&mut app, "the log to open", |a| {
-        a.runs().and_then(|r| r.logs.as_ref()).is_some()
+        a.run_view().and_then(|view| view.logs.as_ref()).is_some()
     });
     let log = open_log_path(&app).expect("log open");
     let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
@@ -151,8 +152,8 @@ fn follow_firehose(dir: &Path) {
     let rate = grown as f64 / started.elapsed().as_secs_f64() / 1e6;
     let lines = app
         .state()
-        .runs()
-        .and_then(|r| r.logs.as_ref())
+        .run_view()
+        .and_then(|view| view.logs.as_ref())
         .map_or(0, LogView::line_count);
     println!("  log grew {rate:.1} MB/s while followed ({lines} lines indexed)");
     Frames(frames).report("per frame");
@@ -185,7 +186,7 @@ fn big_execution(dir: &Path) {
         frames.push(timed_step(&mut app));
         pace(frame);
     }
-    let done = app.state().runs().and_then(|r| r.shown()).map_or(0, |v| {
+    let done = app.state().shown_execution().map_or(0, |v| {
         v.attempts.values().filter(|a| a.status.is_final()).count()
     });
     println!("  {done} actions finished during the measurement");

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use common::binary;
 use pipewright::store::Store;
-use pipewright::store::history::ExecutionFilter;
+use pipewright::store::history::{HistoryFilter, Page};
 
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -71,8 +71,9 @@ fn the_classic_example_builds_tests_approves_and_deploys_a_git_repository() {
     );
     let store = Store::open(dir.path()).expect("store");
     let execution = &store
-        .executions(&ExecutionFilter::default())
-        .expect("history")[0];
+        .history(&HistoryFilter::default(), Page::default())
+        .expect("history")[0]
+        .execution;
     let reports = store.test_reports(&execution.id).expect("reports");
     assert_eq!(reports.len(), 1);
     let totals = reports[0].1.totals();

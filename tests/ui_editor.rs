@@ -153,15 +153,9 @@ fn wiring_connects_an_artifact_forward_and_refuses_backwards() {
             .input_artifacts
             .is_empty()
     );
-    let note = app
-        .state()
-        .editor()
-        .expect("open")
-        .message
-        .clone()
-        .expect("a note");
+    let note = app.state().status().cloned().expect("a note");
     assert!(
-        note.refused && note.text.contains("does not run before"),
+        note.error && note.text.contains("does not run before"),
         "{note:?}"
     );
     app.get_by_label_contains("Not wired:");

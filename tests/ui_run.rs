@@ -8,15 +8,16 @@ use std::time::Duration;
 
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
+use pipewright::execution::ExecutionSnapshot;
 use pipewright::model::status::{ActionStatus, ExecutionStatus};
-use pipewright::ui::run::model::ExecutionView;
+use pipewright::ui::run::tabs;
 use pipewright::ui::{BottomTab, Mode, PipewrightApp};
 use ui_support::{Setup, wait_until};
 
 type App = egui_kittest::Harness<'static, PipewrightApp>;
 
-fn shown(app: &App) -> Option<ExecutionView> {
-    app.state().runs().and_then(|r| r.shown()).cloned()
+fn shown(app: &App) -> Option<ExecutionSnapshot> {
+    app.state().shown_execution().cloned()
 }
 
 fn status(app: &App) -> Option<ExecutionStatus> {
@@ -29,23 +30,20 @@ fn start_run(app: &mut App) {
     app.get_by_label("▶ Start").click();
     app.run_ok();
     wait_until(app, "the execution to start", |state| {
-        state.runs().and_then(|r| r.shown()).is_some()
+        state.shown_execution().is_some()
     });
     assert_eq!(app.state().mode(), Mode::Run);
 }
 
 fn wait_for_status(app: &mut App, wanted: ExecutionStatus) {
     wait_until(app, &format!("status {wanted}"), |state| {
-        state
-            .runs()
-            .and_then(|r| r.shown())
-            .is_some_and(|v| v.status == wanted)
+        state.shown_execution().is_some_and(|v| v.status == wanted)
     });
 }
 
 fn wait_for_approval(app: &mut App) {
     wait_until(app, "the approval card", |state| {
-        let shown = state.runs().and_then(|r| r.shown());
+        let shown = state.shown_execution();
         assert!(
             shown.is_none_or(|v| v.is_live()),
             "ended early: {:?} {:?}",
@@ -53,8 +51,8 @@ fn wait_for_approval(app: &mut App) {
             shown.map(|v| &v.reason)
         );
         state
-            .runs()
-            .is_some_and(|r| !r.model.waiting_approvals().is_empty())
+            .run_data()
+            .is_some_and(|data| !data.waiting_approvals().is_empty())
     });
     app.run_ok();
 }
@@ -85,17 +83,26 @@ fn the_demo_runs_from_the_run_button_through_an_approval_into_history() {
         .next()
         .and_then(|a| a.decision.clone())
         .expect("decided");
-    assert_eq!((decision.0, decision.2.as_str()), (true, "ship it"));
+    assert_eq!(
+        (decision.approved, decision.summary.as_str()),
+        (true, "ship it")
+    );
     app.get_by_label("History").click();
     app.run_ok();
-    assert_eq!(app.state().bottom_tab(), BottomTab::History);
+    assert_eq!(app.state().bottom_tab(), BottomTab::Run(tabs::history::ID));
+    wait_until(&mut app, "the history page", |state| {
+        state
+            .run_data()
+            .and_then(|data| data.history.as_ref())
+            .is_some_and(|page| {
+                page.entries.iter().any(|entry| {
+                    entry.execution.id == execution.id
+                        && entry.execution.status == ExecutionStatus::Succeeded
+                })
+            })
+    });
+    app.run_ok();
     app.get_by_label_contains("✔ approved by");
-    let history = &app.state().runs().expect("runs").history;
-    assert!(
-        history
-            .iter()
-            .any(|row| row.id == execution.id && row.status == ExecutionStatus::Succeeded)
-    );
     let notes = setup.notifier.shown.lock().expect("lock").clone();
     assert!(
         notes
@@ -220,8 +227,8 @@ fn the_logs_panel_shows_coloured_lines_and_finds_a_line() {
     app.get_by_label("  green line");
     let logs = app
         .state()
-        .runs()
-        .and_then(|r| r.logs.as_ref())
+        .run_view()
+        .and_then(|view| view.logs.as_ref())
         .expect("a log open");
     let green = logs
         .visible_lines()
@@ -247,16 +254,16 @@ fn the_logs_panel_shows_coloured_lines_and_finds_a_line() {
     app.run_ok();
     wait_until(&mut app, "the search", |state| {
         state
-            .runs()
-            .and_then(|r| r.logs.as_ref())
+            .run_view()
+            .and_then(|view| view.logs.as_ref())
             .and_then(|l| l.search())
             .is_some_and(|s| s.is_done())
     });
     app.run_ok();
     let matches = app
         .state()
-        .runs()
-        .and_then(|r| r.logs.as_ref())
+        .run_view()
+        .and_then(|view| view.logs.as_ref())
         .and_then(|l| l.search())
         .map(|s| s.matches());
     // One match is the `$ printf …` note announcing the command, the other what it printed.
@@ -264,8 +271,8 @@ fn the_logs_panel_shows_coloured_lines_and_finds_a_line() {
     assert_eq!(matches.len(), 2);
     let logs = app
         .state()
-        .runs()
-        .and_then(|r| r.logs.as_ref())
+        .run_view()
+        .and_then(|view| view.logs.as_ref())
         .expect("log");
     let path = logs.path().to_path_buf();
     let mut index = pipewright::ui::logs::index::Index::default();
@@ -300,8 +307,8 @@ fn a_disabled_transition_holds_an_execution_until_enabled() {
     app.run_ok();
     let arrow = app
         .state()
-        .runs()
-        .expect("runs")
+        .run_view()
+        .expect("run view")
         .canvas
         .transition_screen_rect(1)
         .expect("arrow");
@@ -316,13 +323,14 @@ fn a_disabled_transition_holds_an_execution_until_enabled() {
     app.get_by_label("Disable transition").click();
     app.run_ok();
     wait_until(&mut app, "the transition to be disabled", |state| {
-        state.runs().is_some_and(|r| !r.model.disabled.is_empty())
+        state
+            .run_data()
+            .is_some_and(|data| !data.disabled.is_empty())
     });
     start_run(&mut app);
     wait_until(&mut app, "the execution to wait", |state| {
         state
-            .runs()
-            .and_then(|r| r.shown())
+            .shown_execution()
             .is_some_and(|v| v.waiting_for.as_deref() == Some("Second"))
     });
     std::thread::sleep(Duration::from_millis(300));
@@ -334,16 +342,15 @@ fn a_disabled_transition_holds_an_execution_until_enabled() {
     );
     let waiting = app
         .state()
-        .runs()
-        .expect("runs")
-        .model
+        .run_data()
+        .expect("run data")
         .waiting_at("gated", "Second")
         .len();
     assert_eq!(waiting, 1, "shown waiting at the arrow");
     let arrow = app
         .state()
-        .runs()
-        .expect("runs")
+        .run_view()
+        .expect("run view")
         .canvas
         .transition_screen_rect(1)
         .expect("arrow after the view refits to the new execution");

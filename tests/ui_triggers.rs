@@ -47,9 +47,7 @@ const NIGHTLY: &str = r#"(name: "nightly", triggers: [Schedule(cron: "0 2 * * *"
         provider: Commands(commands: ["echo hi"]))])])"#;
 
 fn triggers_listed(app: &PipewrightApp) -> bool {
-    app.runs()
-        .and_then(|r| r.triggers.as_ref())
-        .is_some_and(|t| !t.statuses().is_empty())
+    app.triggers().is_some_and(|t| !t.statuses().is_empty())
 }
 
 #[test]
@@ -63,7 +61,7 @@ fn the_top_bar_shows_active_triggers_and_pauses_a_pipeline() {
     app.get_by_label("Schedule 0 2 * * *");
     app.get_by_label("Pause nightly").click();
     app.run_ok();
-    let triggers = app.state().runs().and_then(|r| r.triggers.as_ref());
+    let triggers = app.state().triggers();
     assert!(triggers.expect("watcher").is_paused("nightly"));
     app.get_by_label("⏸ Triggers paused");
 }
@@ -87,7 +85,7 @@ fn a_commit_starts_the_pipeline_in_the_app_and_the_run_view_follows_it() {
     app.get_by_label("▶ Start").click();
     app.run_ok();
     wait_until(&mut app, "the manual run to succeed", |state| {
-        state.runs().and_then(|r| r.shown()).is_some_and(|view| {
+        state.shown_execution().is_some_and(|view| {
             view.trigger.kind == pipewright::execution::TriggerKind::Manual
                 && view.status == pipewright::model::status::ExecutionStatus::Succeeded
         })
@@ -98,7 +96,7 @@ fn a_commit_starts_the_pipeline_in_the_app_and_the_run_view_follows_it() {
     git(&repo, &["commit", "-q", "-m", "Add a news page"]);
     let commit = git(&repo, &["rev-parse", "--short=7", "HEAD"]);
     wait_until(&mut app, "the triggered execution to succeed", |state| {
-        state.runs().and_then(|r| r.shown()).is_some_and(|view| {
+        state.shown_execution().is_some_and(|view| {
             view.trigger.kind == pipewright::execution::TriggerKind::GitChange
                 && view.status == pipewright::model::status::ExecutionStatus::Succeeded
         })

@@ -7,10 +7,11 @@ use serde_json::json;
 
 use crate::clock::format_duration_ms;
 use crate::engine::recovery;
-use crate::store::Store;
-use crate::store::history::ExecutionFilter;
+use crate::store::history::{HistoryEntry, HistoryFilter, Page};
 use crate::store::logs::{Stream, read_lines};
+use crate::store::{AttemptRow, Store};
 
+use super::output::{Output, finish};
 use super::{EXIT_BAD_INPUT, EXIT_OK};
 
 /// The options of `pipewright history`.
@@ -27,6 +28,9 @@ pub struct HistoryArgs {
     /// At most this many executions (0: all).
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// Skip this many of the newest first (to page through history with --limit).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
 }
 
 /// The options of `pipewright logs`.
@@ -75,13 +79,26 @@ pub fn history(args: HistoryArgs) -> anyhow::Result<u8> {
     let Some(store) = open(args.workspace.as_deref())? else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let rows = store.executions(&ExecutionFilter {
-        pipeline: args.pipeline,
-        statuses: Vec::new(),
+    let filter = HistoryFilter {
+        pipeline: args.pipeline.clone(),
+        ..HistoryFilter::default()
+    };
+    let page = Page {
+        offset: args.offset,
         limit: args.limit,
-    })?;
+    };
+    let entries = store.history(&filter, page)?;
+    let mut out = Output::stdout();
+    finish(print_history(&mut out, &args, &entries), EXIT_OK)
+}
+
+fn print_history(
+    out: &mut Output,
+    args: &HistoryArgs,
+    entries: &[HistoryEntry],
+) -> std::io::Result<u8> {
     if args.json {
-        for row in rows {
+        for HistoryEntry { execution: row, .. } in entries {
             let line = json!({
                 "id": row.id,
                 "pipeline": row.pipeline,
@@ -95,24 +112,30 @@ pub fn history(args: HistoryArgs) -> anyhow::Result<u8> {
                 "source_revisions": row.source_revisions,
                 "file": row.file,
             });
-            println!("{line}");
+            out.line(line)?;
         }
+        out.flush()?;
         return Ok(EXIT_OK);
     }
-    if rows.is_empty() {
-        println!("no executions yet");
+    if entries.is_empty() {
+        out.line(if args.offset > 0 {
+            "no executions this far back"
+        } else {
+            "no executions yet"
+        })?;
+        out.flush()?;
         return Ok(EXIT_OK);
     }
-    println!(
+    out.line(format_args!(
         "{:<8}  {:<20}  {:<11}  {:<19}  {:>8}  TRIGGER",
         "ID", "PIPELINE", "STATUS", "STARTED", "DURATION"
-    );
-    for row in rows {
+    ))?;
+    for HistoryEntry { execution: row, .. } in entries {
         let duration = row.ended_ms.map_or_else(
             || "-".to_string(),
             |end| format_duration_ms(end - row.started_ms),
         );
-        println!(
+        out.line(format_args!(
             "{:<8}  {:<20}  {:<11}  {:<19}  {:>8}  {}",
             crate::execution::short_id(&row.id),
             row.pipeline,
@@ -120,11 +143,12 @@ pub fn history(args: HistoryArgs) -> anyhow::Result<u8> {
             local_time(row.started_ms),
             duration,
             row.trigger.detail
-        );
-        if let Some(reason) = row.reason {
-            println!("          {reason}");
+        ))?;
+        if let Some(reason) = &row.reason {
+            out.line(format_args!("          {reason}"))?;
         }
     }
+    out.flush()?;
     Ok(EXIT_OK)
 }
 
@@ -160,8 +184,18 @@ pub fn logs(args: LogsArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_BAD_INPUT);
     }
     let root = store.paths().root().to_path_buf();
+    let mut out = Output::stdout();
+    finish(print_logs(&mut out, &root, &attempts, &args), EXIT_OK)
+}
+
+fn print_logs(
+    out: &mut Output,
+    root: &Path,
+    attempts: &[AttemptRow],
+    args: &LogsArgs,
+) -> std::io::Result<u8> {
     for attempt in attempts {
-        println!("== {} [{}] ==", attempt.key, attempt.status);
+        out.line(format_args!("== {} [{}] ==", attempt.key, attempt.status))?;
         let path = root.join(&attempt.log_path);
         match read_lines(&path, 0) {
             Ok((lines, _)) => {
@@ -176,11 +210,15 @@ pub fn logs(args: LogsArgs) -> anyhow::Result<u8> {
                         Stream::Stderr => "! ",
                         Stream::Note => "# ",
                     };
-                    println!("{time}{tag}{}", line.text);
+                    out.line(format_args!("{time}{tag}{}", line.text))?;
                 }
             }
-            Err(error) => eprintln!("pipewright: cannot read {}: {error}", path.display()),
+            Err(error) => {
+                out.flush()?;
+                eprintln!("pipewright: cannot read {}: {error}", path.display());
+            }
         }
     }
+    out.flush()?;
     Ok(EXIT_OK)
 }

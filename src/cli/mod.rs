@@ -3,6 +3,7 @@
 mod export;
 mod history;
 mod import;
+mod output;
 mod run;
 mod validate;
 mod watch;

@@ -90,28 +90,16 @@ impl Store {
         &self.paths
     }
 
-    /// Commits one state change and its event row in a single transaction.
+    /// Commits one state change in a single transaction.
     pub fn record(&mut self, change: &Change) -> Result<(), StoreError> {
         self.record_all(std::slice::from_ref(change))
     }
 
-    /// Commits several state changes, each with its event row, in a single transaction.
+    /// Commits several state changes in a single transaction.
     pub fn record_all(&mut self, changes: &[Change]) -> Result<(), StoreError> {
         let transaction = self.connection.transaction()?;
         for change in changes {
             apply(&transaction, &self.owner, change)?;
-            let body =
-                serde_json::to_string(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            transaction
-                .prepare_cached(
-                    "INSERT INTO events (execution_id, at_ms, kind, body) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![
-                    change.execution_id(),
-                    change_time(change),
-                    change.kind(),
-                    body
-                ])?;
         }
         transaction.commit()?;
         Ok(())
@@ -154,20 +142,6 @@ impl Store {
                 |row| row.get(0),
             )
             .optional()?)
-    }
-}
-
-fn change_time(change: &Change) -> i64 {
-    match change {
-        Change::ExecutionStarted(new) => new.started_ms,
-        Change::ExecutionWaiting { at_ms, .. }
-        | Change::ExecutionStatus { at_ms, .. }
-        | Change::StageStatus { at_ms, .. }
-        | Change::AttemptStarted { at_ms, .. }
-        | Change::AttemptFinished { at_ms, .. }
-        | Change::ApprovalRequested { at_ms, .. }
-        | Change::ApprovalDecided { at_ms, .. }
-        | Change::TransitionChanged { at_ms, .. } => *at_ms,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The database schema, as numbered migrations applied in order (`PRAGMA user_version`).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// Each entry moves the schema from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -117,6 +117,17 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (execution_id, stage, action, attempt, file)
     );
     "#,
+    // 3: the events table goes (nothing read it, and it was three quarters of the database:
+    // the state tables hold every change); indexes that serve history's queries newest first,
+    // per pipeline with or without a status, by status, and across pipelines.
+    r#"
+    DROP INDEX events_by_execution;
+    DROP TABLE events;
+    DROP INDEX executions_by_status;
+    CREATE INDEX executions_by_status ON executions (status, started_ms);
+    CREATE INDEX executions_by_pipeline_status ON executions (pipeline, status, started_ms);
+    CREATE INDEX executions_by_started ON executions (started_ms);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -138,18 +149,83 @@ pub enum MigrationError {
     Sql(#[from] rusqlite::Error),
 }
 
-/// Applies the migrations the database does not have yet, each in its own transaction.
+/// Applies the migrations the database does not have yet, each in its own transaction. The
+/// version is read inside a write transaction, so two processes (or threads) opening the same
+/// workspace at once do not both migrate.
 pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
-    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    let found = usize::try_from(found).unwrap_or(usize::MAX);
-    if found > CURRENT_VERSION {
-        return Err(MigrationError::TooNew { found });
-    }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found) {
-        let transaction = connection.transaction()?;
+    loop {
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let found = usize::try_from(found).unwrap_or(usize::MAX);
+        if found > CURRENT_VERSION {
+            return Err(MigrationError::TooNew { found });
+        }
+        let Some(sql) = MIGRATIONS.get(found) else {
+            return Ok(());
+        };
         transaction.execute_batch(sql)?;
-        transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
+        transaction.pragma_update(None, "user_version", (found + 1) as i64)?;
         transaction.commit()?;
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(connection: &Connection) -> Vec<String> {
+        let mut statement = connection
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name",
+            )
+            .expect("prepare");
+        statement
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("names")
+    }
+
+    #[test]
+    fn two_connections_opening_a_new_database_at_once_both_succeed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.db");
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut connection = Connection::open(&path).expect("open");
+                    connection
+                        .busy_timeout(std::time::Duration::from_secs(10))
+                        .expect("timeout");
+                    migrate(&mut connection)
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().expect("joined").expect("migrated");
+        }
+    }
+
+    #[test]
+    fn a_database_of_version_2_loses_its_events_table_and_gains_the_history_indexes() {
+        let mut connection = Connection::open_in_memory().expect("open");
+        for (index, sql) in MIGRATIONS.iter().enumerate().take(2) {
+            connection.execute_batch(sql).expect("old schema");
+            connection
+                .pragma_update(None, "user_version", (index + 1) as i64)
+                .expect("version");
+        }
+        connection
+            .execute(
+                "INSERT INTO events (execution_id, at_ms, kind, body) VALUES ('x', 1, 'k', '{}')",
+                [],
+            )
+            .expect("an old event row");
+        migrate(&mut connection).expect("migrates");
+        let names = tables(&connection);
+        assert!(!names.iter().any(|n| n.starts_with("events")), "{names:?}");
+        assert!(names.contains(&"executions_by_pipeline_status".to_string()));
+        assert!(names.contains(&"executions_by_started".to_string()));
+    }
 }

@@ -1,31 +1,21 @@
 //! Modal questions: unsaved changes, a file changed on disk, deleting or renaming a pipeline,
-//! removing a stage, and plain messages.
+//! removing a stage, the Run dialog, stopping, retrying, transitions, and plain messages.
+//! Each answers with the command it confirms.
 
 use std::path::PathBuf;
 
 use egui::{Id, Modal};
 
+use super::command::{AppCommand, Commands};
+use super::run::dialog::RunDialog;
+use crate::execution::ExecutionId;
 use crate::model::status::{RetryMode, StopMode};
-use crate::model::templates::Template;
-
-/// What to do once unsaved changes are dealt with.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Then {
-    /// Open another pipeline file.
-    Open(PathBuf),
-    /// Open another workspace folder.
-    OpenFolder(PathBuf),
-    /// Create a pipeline from a template.
-    New(Template),
-    /// Quit the app.
-    Quit,
-}
 
 /// An open question.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Dialog {
-    /// The open pipeline has unsaved changes.
-    Unsaved(Then),
+    /// The open pipeline has unsaved changes; the command waits for the answer.
+    Unsaved(Box<AppCommand>),
     /// The open pipeline's file changed on disk while it has unsaved edits.
     ChangedOnDisk,
     /// Delete a pipeline file?
@@ -44,7 +34,7 @@ pub enum Dialog {
     /// Stop an execution: how, and why.
     Stop {
         /// The execution.
-        execution: String,
+        execution: ExecutionId,
         /// Kill running actions (true) or let them finish.
         abandon: bool,
         /// Why.
@@ -53,12 +43,14 @@ pub enum Dialog {
     /// Retry a failed stage: which actions.
     Retry {
         /// The execution.
-        execution: String,
+        execution: ExecutionId,
         /// The stage.
         stage: String,
         /// All actions (true) or only those that did not succeed.
         all: bool,
     },
+    /// Values for a run.
+    Run(Box<RunDialog>),
     /// Disable (with a reason) or enable the transition into a stage.
     Transition {
         /// The pipeline.
@@ -70,33 +62,6 @@ pub enum Dialog {
         /// Why it is being disabled.
         reason: String,
     },
-}
-
-/// The answer to a dialog.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    /// Save, then go on.
-    Save(Then),
-    /// Discard the edits, then go on.
-    Discard(Then),
-    /// Reload the file from disk.
-    Reload,
-    /// Keep the edits (the file on disk will be overwritten on save).
-    KeepEdits,
-    /// Delete the file.
-    Delete(PathBuf),
-    /// Rename the file.
-    Rename(PathBuf, String),
-    /// Remove the stage.
-    RemoveStage(usize),
-    /// Stop the execution.
-    Stop(String, StopMode, String),
-    /// Retry the stage.
-    Retry(String, String, RetryMode),
-    /// Set the transition: pipeline, stage, enabled, reason.
-    Transition(String, String, bool, Option<String>),
-    /// Nothing (closed or cancelled).
-    Cancel,
 }
 
 fn buttons(ui: &mut egui::Ui, labels: &[&str]) -> Option<usize> {
@@ -112,9 +77,17 @@ fn buttons(ui: &mut egui::Ui, labels: &[&str]) -> Option<usize> {
     chosen
 }
 
-/// Shows the dialog; returns the answer once there is one.
-pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
-    let mut answer = None;
+/// What a dialog's buttons said: nothing yet, or closed with or without a command.
+type Answer = Option<Option<AppCommand>>;
+
+/// Shows the dialog. Once the person answers, pushes the command they confirmed (if any)
+/// and [`AppCommand::CloseDialog`].
+pub fn show(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Commands) {
+    if let Dialog::Run(run) = dialog {
+        run.show(ctx, commands);
+        return;
+    }
+    let mut answer: Answer = None;
     let modal = Modal::new(Id::new("pipewright-dialog")).show(ctx, |ui| {
         ui.set_max_width(440.0);
         match dialog {
@@ -122,9 +95,9 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                 ui.heading("Unsaved changes");
                 ui.label("The open pipeline has changes that are not saved.");
                 answer = buttons(ui, &["Save", "Discard changes", "Cancel"]).map(|i| match i {
-                    0 => Answer::Save(then.clone()),
-                    1 => Answer::Discard(then.clone()),
-                    _ => Answer::Cancel,
+                    0 => Some(AppCommand::SaveThen(then.clone())),
+                    1 => Some(AppCommand::Discarding(then.clone())),
+                    _ => None,
                 });
             }
             Dialog::ChangedOnDisk => {
@@ -133,8 +106,8 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                     "Another program changed the open pipeline file, and you have unsaved edits.",
                 );
                 answer = buttons(ui, &["Reload from disk", "Keep my edits"]).map(|i| match i {
-                    0 => Answer::Reload,
-                    _ => Answer::KeepEdits,
+                    0 => Some(AppCommand::Reload),
+                    _ => Some(AppCommand::KeepEdits),
                 });
             }
             Dialog::Delete(path) => {
@@ -144,8 +117,8 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                     path.display()
                 ));
                 answer = buttons(ui, &["Delete", "Cancel"]).map(|i| match i {
-                    0 => Answer::Delete(path.clone()),
-                    _ => Answer::Cancel,
+                    0 => Some(AppCommand::Delete(path.clone())),
+                    _ => None,
                 });
             }
             Dialog::Rename { path, name } => {
@@ -154,11 +127,11 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                 let field = ui.text_edit_singleline(name).labelled_by(caption.id);
                 let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 answer = buttons(ui, &["Rename", "Cancel"]).map(|i| match i {
-                    0 => Answer::Rename(path.clone(), name.clone()),
-                    _ => Answer::Cancel,
+                    0 => Some(rename(path, name)),
+                    _ => None,
                 });
                 if enter {
-                    answer = Some(Answer::Rename(path.clone(), name.clone()));
+                    answer = Some(Some(rename(path, name)));
                 }
             }
             Dialog::RemoveStage(index, name) => {
@@ -167,8 +140,8 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                     "Stage \"{name}\" and its actions will be removed. You can undo this."
                 ));
                 answer = buttons(ui, &["Remove stage", "Cancel"]).map(|i| match i {
-                    0 => Answer::RemoveStage(*index),
-                    _ => Answer::Cancel,
+                    0 => Some(AppCommand::RemoveStage(*index)),
+                    _ => None,
                 });
             }
             Dialog::Stop {
@@ -179,7 +152,7 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                 ui.heading("Stop execution?");
                 ui.label(format!(
                     "Execution {} will stop. Nothing new starts in it.",
-                    crate::execution::short_id(execution)
+                    execution.short()
                 ));
                 ui.radio_value(abandon, false, "Stop and wait: running actions finish");
                 ui.radio_value(
@@ -190,20 +163,20 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                 let caption = ui.label("Reason");
                 ui.text_edit_singleline(reason).labelled_by(caption.id);
                 answer = buttons(ui, &["Stop execution", "Cancel"]).map(|i| match i {
-                    0 => Answer::Stop(
-                        execution.clone(),
-                        if *abandon {
+                    0 => Some(AppCommand::Stop {
+                        execution: execution.clone(),
+                        mode: if *abandon {
                             StopMode::Abandon
                         } else {
                             StopMode::Wait
                         },
-                        if reason.trim().is_empty() {
+                        reason: if reason.trim().is_empty() {
                             "stopped from the app".into()
                         } else {
                             reason.trim().to_string()
                         },
-                    ),
-                    _ => Answer::Cancel,
+                    }),
+                    _ => None,
                 });
             }
             Dialog::Retry {
@@ -215,16 +188,16 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                 ui.radio_value(all, false, "Failed actions only");
                 ui.radio_value(all, true, "All actions of the stage");
                 answer = buttons(ui, &["Retry", "Cancel"]).map(|i| match i {
-                    0 => Answer::Retry(
-                        execution.clone(),
-                        stage.clone(),
-                        if *all {
+                    0 => Some(AppCommand::Retry {
+                        execution: execution.clone(),
+                        stage: stage.clone(),
+                        mode: if *all {
                             RetryMode::AllActions
                         } else {
                             RetryMode::FailedActions
                         },
-                    ),
-                    _ => Answer::Cancel,
+                    }),
+                    _ => None,
                 });
             }
             Dialog::Transition {
@@ -241,32 +214,50 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
                     let caption = ui.label("Reason");
                     ui.text_edit_singleline(reason).labelled_by(caption.id);
                     answer = buttons(ui, &["Disable transition", "Cancel"]).map(|i| match i {
-                        0 => Answer::Transition(
-                            pipeline.clone(),
-                            stage.clone(),
-                            false,
-                            Some(reason.clone()),
-                        ),
-                        _ => Answer::Cancel,
+                        0 => Some(AppCommand::SetTransition {
+                            pipeline: pipeline.clone(),
+                            stage: stage.clone(),
+                            enabled: false,
+                            reason: Some(reason.clone()),
+                        }),
+                        _ => None,
                     });
                 } else {
                     ui.heading(format!("Enable the transition into {stage}?"));
                     ui.label("Executions waiting in front of the stage will go on.");
                     answer = buttons(ui, &["Enable transition", "Cancel"]).map(|i| match i {
-                        0 => Answer::Transition(pipeline.clone(), stage.clone(), true, None),
-                        _ => Answer::Cancel,
+                        0 => Some(AppCommand::SetTransition {
+                            pipeline: pipeline.clone(),
+                            stage: stage.clone(),
+                            enabled: true,
+                            reason: None,
+                        }),
+                        _ => None,
                     });
                 }
             }
             Dialog::Message(title, text) => {
                 ui.heading(title.as_str());
                 ui.label(text.as_str());
-                answer = buttons(ui, &["OK"]).map(|_| Answer::Cancel);
+                answer = buttons(ui, &["OK"]).map(|_| None);
             }
+            Dialog::Run(_) => {}
         }
     });
     if answer.is_none() && modal.should_close() {
-        answer = Some(Answer::Cancel);
+        answer = Some(None);
     }
-    answer
+    if let Some(confirmed) = answer {
+        commands.push(AppCommand::CloseDialog);
+        if let Some(command) = confirmed {
+            commands.push(command);
+        }
+    }
+}
+
+fn rename(path: &std::path::Path, name: &str) -> AppCommand {
+    AppCommand::Rename {
+        path: path.to_path_buf(),
+        name: name.to_string(),
+    }
 }

@@ -1,13 +1,12 @@
 //! One frame of the app: keyboard shortcuts, the top bar, the side panels, the canvas and
-//! the dialog on top.
+//! the dialog on top. Everything here reads the state and pushes commands.
 
 use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 
-use super::app::{FolderTarget, Mode, PipewrightApp};
-use super::dialogs::{self, Then};
-use super::editor::canvas::Overlay;
-use super::editor::canvas::Selection;
-use super::editor::state::Request;
+use super::app::{Mode, PipewrightApp};
+use super::command::AppCommand;
+use super::dialogs;
+use super::editor::canvas::{CanvasMode, Overlay};
 use super::editor::{inspector, outline, palette};
 use super::theme;
 use super::workspace_panel;
@@ -26,12 +25,13 @@ const RUN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Ent
 impl eframe::App for PipewrightApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.housekeeping(ctx);
+        self.handle_commands(ctx);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // Quitting stops running executions and kills their processes.
         if let Some(run) = &mut self.run {
-            run.shutdown();
+            run.services.shutdown();
         }
     }
 
@@ -45,12 +45,12 @@ impl eframe::App for PipewrightApp {
             .show(ui, |ui| {
                 self.left_panel(ui);
             });
-        if self.editor.is_some() {
+        if self.state.editor.is_some() {
             egui::Panel::right("inspector")
                 .resizable(true)
                 .default_size(340.0)
                 .size_range(260.0..=600.0)
-                .show(ui, |ui| match self.mode {
+                .show(ui, |ui| match self.state.mode {
                     Mode::Edit => self.inspector(ui),
                     Mode::Run => self.run_details(ui),
                 });
@@ -66,36 +66,35 @@ impl eframe::App for PipewrightApp {
         }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(theme::CANVAS))
-            .show(ui, |ui| match self.mode {
+            .show(ui, |ui| match self.state.mode {
                 Mode::Edit => self.center(ui),
                 Mode::Run => self.run_center(ui),
             });
-        self.run_dialog(&ui.ctx().clone());
-        if let Some(dialog) = &mut self.dialog
-            && let Some(answer) = dialogs::show(ui.ctx(), dialog)
-        {
-            self.answer(&ui.ctx().clone(), answer);
+        if let Some(dialog) = &mut self.state.dialog {
+            dialogs::show(ui.ctx(), dialog, &mut self.commands);
         }
+        self.handle_commands(&ui.ctx().clone());
     }
 }
 
 impl PipewrightApp {
     fn shortcuts(&mut self, ui: &mut Ui) {
-        if self.dialog.is_some() || self.run_dialog.is_some() {
+        if self.state.dialog.is_some() {
             return;
         }
+        let commands = &mut self.commands;
         if ui.input_mut(|i| i.consume_shortcut(&RUN)) {
-            self.open_run_dialog();
+            commands.push(AppCommand::OpenRunDialog);
         }
         let typing = ui.ctx().egui_wants_keyboard_input();
         let (save_as, save) =
             ui.input_mut(|i| (i.consume_shortcut(&SAVE_AS), i.consume_shortcut(&SAVE)));
         if save_as {
-            self.save_as(&ui.ctx().clone());
+            commands.push(AppCommand::SaveAs);
         } else if save {
-            self.save();
+            commands.push(AppCommand::Save);
         }
-        if typing {
+        if typing || self.state.mode != Mode::Edit {
             return;
         }
         let (redo, undo, redo_y, duplicate, delete) = ui.input_mut(|i| {
@@ -107,276 +106,229 @@ impl PipewrightApp {
                 i.consume_shortcut(&DELETE),
             )
         });
-        let mut request = None;
-        if let Some(editor) = &mut self.editor {
-            if redo || redo_y {
-                editor.redo();
-            } else if undo {
-                editor.undo();
-            }
-            if duplicate {
-                editor.duplicate_selected();
-            }
-            if delete {
-                request = editor.delete_selected();
-            }
+        if redo || redo_y {
+            commands.push(AppCommand::Redo);
+        } else if undo {
+            commands.push(AppCommand::Undo);
         }
-        if let Some(request) = request {
-            self.request(ui.ctx(), request);
+        if duplicate {
+            commands.push(AppCommand::DuplicateSelected);
         }
-    }
-
-    fn request(&mut self, ctx: &egui::Context, request: Request) {
-        match request {
-            Request::ConfirmRemoveStage(stage) => {
-                let name = self
-                    .editor
-                    .as_ref()
-                    .and_then(|e| e.pipeline().stages.get(stage))
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default();
-                self.dialog = Some(dialogs::Dialog::RemoveStage(stage, name));
-            }
-            Request::PickFolder(field) => {
-                let start = self
-                    .workspace_root()
-                    .map(std::path::Path::to_path_buf)
-                    .unwrap_or_default();
-                self.folder_request = Some((
-                    self.dialogs.pick_folder(ctx, &start),
-                    FolderTarget::Field(field),
-                ));
-            }
-            Request::Transition(_) => {}
+        if delete {
+            commands.push(AppCommand::DeleteSelected);
         }
     }
 
     fn top_bar(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                for (template, label) in crate::model::templates::Template::ALL {
-                    if ui.button(format!("New: {label}")).clicked() {
-                        self.leave(&ctx, Then::New(template));
-                        ui.close();
-                    }
-                }
-                if ui.button("Open folder…").clicked() {
-                    self.workspace_action(&ctx, workspace_panel::WorkspaceAction::OpenFolder);
-                    ui.close();
-                }
-                ui.separator();
-                let open = self.editor.is_some();
-                if ui
-                    .add_enabled(
-                        open,
-                        egui::Button::new("Save").shortcut_text(ctx.format_shortcut(&SAVE)),
-                    )
-                    .clicked()
-                {
-                    self.save();
-                    ui.close();
-                }
-                if ui
-                    .add_enabled(
-                        open,
-                        egui::Button::new("Save as…").shortcut_text(ctx.format_shortcut(&SAVE_AS)),
-                    )
-                    .clicked()
-                {
-                    self.save_as(&ctx);
-                    ui.close();
-                }
-                ui.separator();
-                if ui.button("Quit").clicked() {
-                    self.leave(&ctx, Then::Quit);
-                    ui.close();
-                }
-            });
-            ui.menu_button("Edit", |ui| {
-                let Some(editor) = &mut self.editor else {
-                    ui.label("No pipeline open");
-                    return;
-                };
-                if ui
-                    .add_enabled(
-                        editor.document.can_undo(),
-                        egui::Button::new("Undo").shortcut_text(ctx.format_shortcut(&UNDO)),
-                    )
-                    .clicked()
-                {
-                    editor.undo();
-                    ui.close();
-                }
-                if ui
-                    .add_enabled(
-                        editor.document.can_redo(),
-                        egui::Button::new("Redo").shortcut_text(ctx.format_shortcut(&REDO)),
-                    )
-                    .clicked()
-                {
-                    editor.redo();
-                    ui.close();
-                }
-                ui.separator();
-                if ui.button("Duplicate").clicked() {
-                    editor.duplicate_selected();
-                    ui.close();
-                }
-                if ui.button("Delete").clicked() {
-                    let request = editor.delete_selected();
-                    ui.close();
-                    if let Some(request) = request {
-                        self.request(&ctx, request);
-                    }
-                }
-            });
+            self.file_menu(ui, &ctx);
+            self.edit_menu(ui, &ctx);
             ui.separator();
             self.run_controls(ui);
-            if let Some(triggers) = self.run.as_ref().and_then(|r| r.triggers.as_ref()) {
+            if let Some(triggers) = self.triggers() {
                 triggers.menu(ui);
             }
             ui.separator();
-            let workspace = self
-                .workspace
-                .as_ref()
-                .map(|w| w.name())
-                .unwrap_or_else(|| "no workspace".into());
-            ui.label(egui::RichText::new(format!("📁 {workspace}")).color(theme::TEXT_WEAK));
-            if let Some(editor) = &mut self.editor {
-                ui.label("▸");
-                let dirty = editor.document.is_dirty();
-                ui.label(
-                    egui::RichText::new(crate::model::workspace::stem(editor.document.path()))
-                        .strong(),
-                );
-                if dirty {
-                    ui.label(egui::RichText::new("●").color(theme::WARNING))
-                        .on_hover_text("Unsaved changes");
-                }
-                ui.separator();
-                if ui
-                    .add_enabled(dirty, egui::Button::new("💾 Save"))
-                    .on_hover_text("Save (Ctrl+S)")
-                    .clicked()
-                {
-                    self.save();
-                }
-                let Some(editor) = &mut self.editor else {
-                    return;
-                };
-                if ui
-                    .add_enabled(editor.document.can_undo(), egui::Button::new("↶"))
-                    .on_hover_text("Undo (Ctrl+Z)")
-                    .clicked()
-                {
-                    editor.undo();
-                }
-                if ui
-                    .add_enabled(editor.document.can_redo(), egui::Button::new("↷"))
-                    .on_hover_text("Redo (Ctrl+Shift+Z)")
-                    .clicked()
-                {
-                    editor.redo();
-                }
-            }
+            self.document_controls(ui);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let editor_note = self
-                    .editor
-                    .as_ref()
-                    .and_then(|e| e.message.clone())
-                    .map(|n| (n.text, n.refused));
-                let message =
-                    editor_note.or_else(|| self.status.as_ref().map(|s| (s.text.clone(), s.error)));
-                if let Some((text, error)) = message {
-                    let color = if error {
+                if let Some(notice) = &self.state.status {
+                    let color = if notice.error {
                         theme::ERROR
                     } else {
                         theme::TEXT_WEAK
                     };
-                    ui.label(egui::RichText::new(text).color(color));
+                    ui.label(egui::RichText::new(&notice.text).color(color));
                 }
             });
         });
     }
 
+    fn file_menu(&mut self, ui: &mut Ui, ctx: &egui::Context) {
+        let open = self.state.editor.is_some();
+        let commands = &mut self.commands;
+        ui.menu_button("File", |ui| {
+            for (template, label) in crate::model::templates::Template::ALL {
+                if ui.button(format!("New: {label}")).clicked() {
+                    commands.push(AppCommand::NewPipeline(template));
+                    ui.close();
+                }
+            }
+            if ui.button("Open folder…").clicked() {
+                commands.push(AppCommand::PickWorkspace);
+                ui.close();
+            }
+            ui.separator();
+            let save = egui::Button::new("Save").shortcut_text(ctx.format_shortcut(&SAVE));
+            if ui.add_enabled(open, save).clicked() {
+                commands.push(AppCommand::Save);
+                ui.close();
+            }
+            let save_as =
+                egui::Button::new("Save as…").shortcut_text(ctx.format_shortcut(&SAVE_AS));
+            if ui.add_enabled(open, save_as).clicked() {
+                commands.push(AppCommand::SaveAs);
+                ui.close();
+            }
+            ui.separator();
+            if ui.button("Quit").clicked() {
+                commands.push(AppCommand::Quit);
+                ui.close();
+            }
+        });
+    }
+
+    fn edit_menu(&mut self, ui: &mut Ui, ctx: &egui::Context) {
+        let editing = self.state.mode == Mode::Edit;
+        let editor = self.state.editor.as_ref();
+        let commands = &mut self.commands;
+        ui.menu_button("Edit", |ui| {
+            let Some(editor) = editor else {
+                ui.label("No pipeline open");
+                return;
+            };
+            let items = [
+                (
+                    "Undo",
+                    Some(&UNDO),
+                    editor.document.can_undo(),
+                    AppCommand::Undo,
+                ),
+                (
+                    "Redo",
+                    Some(&REDO),
+                    editor.document.can_redo(),
+                    AppCommand::Redo,
+                ),
+                ("Duplicate", None, editing, AppCommand::DuplicateSelected),
+                ("Delete", None, editing, AppCommand::DeleteSelected),
+            ];
+            for (index, (label, shortcut, enabled, command)) in items.into_iter().enumerate() {
+                if index == 2 {
+                    ui.separator();
+                }
+                let mut button = egui::Button::new(label);
+                if let Some(shortcut) = shortcut {
+                    button = button.shortcut_text(ctx.format_shortcut(shortcut));
+                }
+                if ui.add_enabled(enabled, button).clicked() {
+                    commands.push(command);
+                    ui.close();
+                }
+            }
+        });
+    }
+
+    /// The workspace ▸ pipeline breadcrumb, Save, Undo and Redo.
+    fn document_controls(&mut self, ui: &mut Ui) {
+        let workspace = self
+            .state
+            .workspace
+            .as_ref()
+            .map(|w| w.name())
+            .unwrap_or_else(|| "no workspace".into());
+        ui.label(egui::RichText::new(format!("📁 {workspace}")).color(theme::TEXT_WEAK));
+        let Some(editor) = &self.state.editor else {
+            return;
+        };
+        ui.label("▸");
+        let dirty = editor.document.is_dirty();
+        ui.label(
+            egui::RichText::new(crate::model::workspace::stem(editor.document.path())).strong(),
+        );
+        if dirty {
+            ui.label(egui::RichText::new("●").color(theme::WARNING))
+                .on_hover_text("Unsaved changes");
+        }
+        ui.separator();
+        if ui
+            .add_enabled(dirty, egui::Button::new("💾 Save"))
+            .on_hover_text("Save (Ctrl+S)")
+            .clicked()
+        {
+            self.commands.push(AppCommand::Save);
+        }
+        if ui
+            .add_enabled(editor.document.can_undo(), egui::Button::new("↶"))
+            .on_hover_text("Undo (Ctrl+Z)")
+            .clicked()
+        {
+            self.commands.push(AppCommand::Undo);
+        }
+        if ui
+            .add_enabled(editor.document.can_redo(), egui::Button::new("↷"))
+            .on_hover_text("Redo (Ctrl+Shift+Z)")
+            .clicked()
+        {
+            self.commands.push(AppCommand::Redo);
+        }
+    }
+
     fn left_panel(&mut self, ui: &mut Ui) {
-        let ctx = ui.ctx().clone();
-        if let Some(workspace) = &self.workspace {
+        if let Some(workspace) = &self.state.workspace {
             let open = self
+                .state
                 .editor
                 .as_ref()
                 .map(|e| e.document.path().to_path_buf());
-            let dirty = self.editor.as_ref().is_some_and(|e| e.document.is_dirty());
-            if let Some(action) = workspace_panel::show(ui, workspace, open.as_deref(), dirty) {
-                self.workspace_action(&ctx, action);
-            }
+            workspace_panel::show(
+                ui,
+                workspace,
+                open.as_deref(),
+                self.dirty(),
+                &mut self.commands,
+            );
         }
-        let Some(editor) = &mut self.editor else {
+        let Some(editor) = &self.state.editor else {
             return;
         };
         ui.separator();
         ui.label(egui::RichText::new("Outline").strong());
-        if self.mode == Mode::Run {
+        let commands = &mut self.commands;
+        if self.state.mode == Mode::Run {
             // In the run view the outline follows the shown execution's definition and
             // selects on the run canvas.
-            let shown = self
-                .run
-                .as_ref()
-                .and_then(|r| r.shown())
-                .and_then(|v| v.definition.clone());
-            let pipeline = shown.unwrap_or_else(|| std::sync::Arc::new(editor.pipeline().clone()));
-            let selection = self
-                .run
-                .as_ref()
-                .map_or(Selection::Pipeline, |r| r.selection);
-            let actions = egui::ScrollArea::vertical()
+            let run = self.run.as_ref();
+            let shown = run.and_then(|r| r.shown().and_then(|e| r.data.definition(e)));
+            let pipeline = shown
+                .cloned()
+                .unwrap_or_else(|| std::sync::Arc::new(editor.pipeline().clone()));
+            let selection = run.map_or(Default::default(), |r| r.view.selection);
+            egui::ScrollArea::vertical()
                 .id_salt("outline")
-                .show(ui, |ui| outline::show(ui, &pipeline, selection))
-                .inner;
-            self.select_in_run(&actions);
+                .show(ui, |ui| {
+                    outline::show(ui, &pipeline, selection, CanvasMode::Inspect, commands)
+                });
             return;
         }
-        let actions = egui::ScrollArea::vertical()
+        egui::ScrollArea::vertical()
             .id_salt("outline")
             .show(ui, |ui| {
-                outline::show(ui, editor.pipeline(), editor.selection)
-            })
-            .inner;
-        let mut request = None;
-        for action in actions {
-            request = request.or(editor.apply_outline(action));
-        }
-        if let Some(request) = request {
-            self.request(&ctx, request);
-        }
+                outline::show(
+                    ui,
+                    editor.pipeline(),
+                    editor.selection,
+                    CanvasMode::Edit,
+                    commands,
+                )
+            });
     }
 
     fn inspector(&mut self, ui: &mut Ui) {
-        let Some(editor) = &mut self.editor else {
+        let Some(editor) = &self.state.editor else {
             return;
         };
-        let focused = ui.ctx().memory(|m| m.focused()).map(|id| format!("{id:?}"));
-        if focused.is_none() {
-            editor.document.end_group();
-        }
-        let actions = inspector::show(
+        inspector::show(
             ui,
             editor.pipeline(),
             editor.document.problems(),
             editor.selection,
+            &mut self.commands,
         );
-        let mut request = None;
-        for action in actions {
-            request = request.or(editor.apply_inspector(action, focused.as_deref()));
-        }
-        if let Some(request) = request {
-            self.request(&ui.ctx().clone(), request);
-        }
     }
 
     fn center(&mut self, ui: &mut Ui) {
-        let Some(editor) = &mut self.editor else {
+        let Some(editor) = &mut self.state.editor else {
             ui.centered_and_justified(|ui| {
                 ui.label(
                     egui::RichText::new("Open a pipeline on the left, or create one with ➕ New")
@@ -385,14 +337,14 @@ impl PipewrightApp {
             });
             return;
         };
+        let commands = &mut self.commands;
         egui::Frame::NONE
             .inner_margin(egui::Margin::symmetric(8, 6))
             .fill(theme::LANE_HEADER)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    if let Some(item) = palette::show(ui) {
-                        editor.add_to_selection(item);
-                    }
+                    palette::show(ui, commands);
+                    // Zoom and fit are the canvas's own view state.
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui
                             .button("Fit")
@@ -411,21 +363,14 @@ impl PipewrightApp {
                     });
                 });
             });
-        let overlay = Overlay::default();
-        let actions = editor.canvas.show(
+        editor.canvas.show(
             ui,
             editor.document.pipeline(),
             editor.document.problems(),
             editor.document.revision(),
             editor.selection,
-            &overlay,
+            &Overlay::default(),
+            commands,
         );
-        let mut request = None;
-        for action in actions {
-            request = request.or(editor.apply_canvas(action));
-        }
-        if let Some(request) = request {
-            self.request(&ui.ctx().clone(), request);
-        }
     }
 }

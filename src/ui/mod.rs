@@ -2,9 +2,13 @@
 //! engine events into what it draws.
 
 pub mod app;
+pub mod command;
+mod command_handling;
 pub mod dialogs;
 pub mod editor;
+mod files;
 mod frame;
+mod housekeeping;
 pub mod logs;
 pub mod run;
 mod run_frame;
@@ -43,6 +47,7 @@ pub fn run(workspace: Option<PathBuf>, file: Option<PathBuf>) -> Result<(), efra
         data_dir: default_data_dir(),
         dialogs: Arc::new(services::NativeDialogs),
         notifier: Arc::new(services::DesktopNotifier),
+        watch: crate::watch::WatchOptions::default(),
     };
     eframe::run_native(
         "pipewright",

@@ -33,16 +33,22 @@ impl Settings {
         data_dir.join("settings.ron")
     }
 
-    /// Reads the settings; a missing or unreadable file gives the defaults (and a warning
-    /// on stderr, so a damaged file is not silently ignored).
-    pub fn load(path: &Path) -> Self {
+    /// Reads the settings; a missing file gives the defaults, and so does a damaged one,
+    /// with a sentence saying so (for the status line, so it is not silently ignored).
+    pub fn load(path: &Path) -> (Self, Option<String>) {
         let Ok(text) = std::fs::read_to_string(path) else {
-            return Self::default();
+            return (Self::default(), None);
         };
-        ron::from_str(&text).unwrap_or_else(|error| {
-            eprintln!("pipewright: ignoring {}: {error}", path.display());
-            Self::default()
-        })
+        match ron::from_str(&text) {
+            Ok(settings) => (settings, None),
+            Err(error) => (
+                Self::default(),
+                Some(format!(
+                    "Ignoring damaged settings {}: {error}",
+                    path.display()
+                )),
+            ),
+        }
     }
 
     /// Writes the settings (atomically).
@@ -81,8 +87,10 @@ mod tests {
             },
         );
         settings.save(&path).unwrap();
-        assert_eq!(Settings::load(&path), settings);
+        assert_eq!(Settings::load(&path), (settings, None));
         std::fs::write(&path, "(broken").unwrap();
-        assert_eq!(Settings::load(&path), Settings::default());
+        let (loaded, problem) = Settings::load(&path);
+        assert_eq!(loaded, Settings::default());
+        assert!(problem.is_some_and(|p| p.contains("settings.ron")));
     }
 }

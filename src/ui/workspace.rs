@@ -29,8 +29,8 @@ pub struct WorkspaceView {
 }
 
 impl WorkspaceView {
-    /// Opens `root` and starts watching it.
-    pub fn open(root: &Path, ctx: &egui::Context) -> Self {
+    /// Opens `root` and starts watching it; says why when it cannot watch.
+    pub fn open(root: &Path, ctx: &egui::Context) -> (Self, Option<String>) {
         let (sender, changes) = channel();
         let ctx = ctx.clone();
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -44,14 +44,23 @@ impl WorkspaceView {
                 .watch(root, RecursiveMode::NonRecursive)
                 .map(|()| watcher)
         })
-        .map_err(|error| eprintln!("pipewright: not watching {}: {error}", root.display()))
-        .ok();
-        Self {
+        .map_err(|error| {
+            format!(
+                "Not watching {} for changes ({error}): files changed elsewhere show after a reopen",
+                root.display()
+            )
+        });
+        let (watcher, problem) = match watcher {
+            Ok(watcher) => (Some(watcher), None),
+            Err(problem) => (None, Some(problem)),
+        };
+        let view = Self {
             root: root.to_path_buf(),
             files: pipeline_files(root),
             changes,
             _watcher: watcher,
-        }
+        };
+        (view, problem)
     }
 
     /// The folder.

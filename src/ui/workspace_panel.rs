@@ -1,31 +1,15 @@
 //! The workspace panel: the pipelines of the open folder, with new, open folder, rename,
 //! duplicate and delete.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use egui::Ui;
 
+use super::command::{AppCommand, Commands};
 use super::theme;
 use super::workspace::WorkspaceView;
 use crate::model::templates::Template;
 use crate::model::workspace::stem;
-
-/// What the person asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WorkspaceAction {
-    /// Open a pipeline file.
-    Open(PathBuf),
-    /// Create a pipeline from a template.
-    New(Template),
-    /// Choose another workspace folder.
-    OpenFolder,
-    /// Rename a pipeline.
-    Rename(PathBuf),
-    /// Duplicate a pipeline.
-    Duplicate(PathBuf),
-    /// Delete a pipeline (after asking).
-    Delete(PathBuf),
-}
 
 /// Draws the panel.
 pub fn show(
@@ -33,8 +17,8 @@ pub fn show(
     workspace: &WorkspaceView,
     open: Option<&Path>,
     dirty: bool,
-) -> Option<WorkspaceAction> {
-    let mut action = None;
+    commands: &mut Commands,
+) {
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("Pipelines").strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -43,12 +27,12 @@ pub fn show(
                 .on_hover_text("Open folder…")
                 .clicked()
             {
-                action = Some(WorkspaceAction::OpenFolder);
+                commands.push(AppCommand::PickWorkspace);
             }
             ui.menu_button("➕ New", |ui| {
                 for (template, label) in Template::ALL {
                     if ui.button(label).clicked() {
-                        action = Some(WorkspaceAction::New(template));
+                        commands.push(AppCommand::NewPipeline(template));
                         ui.close();
                     }
                 }
@@ -76,19 +60,19 @@ pub fn show(
             egui::Button::selectable(is_open, text).min_size(egui::vec2(ui.available_width(), 0.0)),
         );
         if response.clicked() && !is_open {
-            action = Some(WorkspaceAction::Open(file.clone()));
+            commands.push(AppCommand::OpenFile(file.clone()));
         }
         response.context_menu(|ui| {
             if ui.button("Rename…").clicked() {
-                action = Some(WorkspaceAction::Rename(file.clone()));
+                commands.push(AppCommand::AskRename(file.clone()));
                 ui.close();
             }
             if ui.button("Duplicate").clicked() {
-                action = Some(WorkspaceAction::Duplicate(file.clone()));
+                commands.push(AppCommand::Duplicate(file.clone()));
                 ui.close();
             }
             if ui.button("Delete…").clicked() {
-                action = Some(WorkspaceAction::Delete(file.clone()));
+                commands.push(AppCommand::AskDelete(file.clone()));
                 ui.close();
             }
         });
@@ -96,15 +80,14 @@ pub fn show(
     if let Some(open) = open {
         ui.horizontal(|ui| {
             if ui.small_button("Rename…").clicked() {
-                action = Some(WorkspaceAction::Rename(open.to_path_buf()));
+                commands.push(AppCommand::AskRename(open.to_path_buf()));
             }
             if ui.small_button("Duplicate").clicked() {
-                action = Some(WorkspaceAction::Duplicate(open.to_path_buf()));
+                commands.push(AppCommand::Duplicate(open.to_path_buf()));
             }
             if ui.small_button("Delete…").clicked() {
-                action = Some(WorkspaceAction::Delete(open.to_path_buf()));
+                commands.push(AppCommand::AskDelete(open.to_path_buf()));
             }
         });
     }
-    action
 }

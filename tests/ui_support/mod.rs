@@ -136,9 +136,13 @@ impl Setup {
             data_dir: self.dir.path().join("data"),
             dialogs: self.dialogs.clone(),
             notifier: self.notifier.clone(),
+            watch: pipewright::watch::WatchOptions::default(),
         };
+        // The store reader and the engine answer from their threads and wake the UI, so a
+        // frame may be followed by a few more than egui's default allows `run` to settle in.
         let mut harness = Harness::builder()
             .with_size(vec2(1440.0, 900.0))
+            .with_max_steps(32)
             .build_eframe(move |cc| PipewrightApp::new(cc, launch));
         harness.run();
         harness

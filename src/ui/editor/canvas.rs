@@ -23,6 +23,7 @@ use super::graph::{self, FixedLayout, FixedState, PipeGraph};
 use super::placement::{CARD_SIZE, DropTarget, LANE_HEADER, Placement, place};
 use crate::model::edit::{ActionRef, runs_before};
 use crate::model::{Category, Pipeline, Problem, ProviderKind};
+use crate::ui::command::{AppCommand, Commands};
 use crate::ui::theme;
 
 const GRAPH_ID: &str = "pipeline-canvas";
@@ -52,44 +53,13 @@ pub enum Selection {
     Action(ActionRef),
 }
 
-/// Something the person did on the canvas, for the editor to carry out.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CanvasAction {
-    /// Select something.
-    Select(Selection),
-    /// Move an action to a lane and row (or a new stage).
-    Move {
-        /// The action.
-        from: ActionRef,
-        /// Where it goes.
-        to: DropTarget,
-    },
-    /// Add a new action from the palette there.
-    Add {
-        /// What to add.
-        item: PaletteItem,
-        /// Where it goes.
-        to: DropTarget,
-    },
-    /// Wire `from`'s output into `to`'s inputs.
-    Connect {
-        /// The producer.
-        from: ActionRef,
-        /// The consumer.
-        to: ActionRef,
-    },
-    /// Duplicate an action.
-    Duplicate(ActionRef),
-    /// Delete an action.
-    Delete(ActionRef),
-    /// Add a stage at this index.
-    AddStage(usize),
-    /// Remove a stage (after asking).
-    RemoveStage(usize),
-    /// Move a stage one place left (-1) or right (+1).
-    ShiftStage(usize, isize),
-    /// The transition arrow in front of this stage was clicked.
-    Transition(usize),
+/// What the canvas lets the person do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CanvasMode {
+    /// Design: select, move cards, wire artifacts, add and remove stages, drop palette items.
+    Edit,
+    /// Look at a run: select, pan, zoom, and click a transition arrow; nothing edits.
+    Inspect,
 }
 
 /// How a canvas is shown: its zoom and pan. Kept per pipeline in the app's settings, never
@@ -148,8 +118,7 @@ pub struct Canvas {
     fit_pending: bool,
     view_changed: bool,
     first_frame: bool,
-    /// A sentence about the last refused gesture (such as a backwards wire).
-    pub refusal: Option<String>,
+    mode: CanvasMode,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -175,7 +144,7 @@ impl Default for Canvas {
             fit_pending: true,
             view_changed: true,
             first_frame: true,
-            refusal: None,
+            mode: CanvasMode::Edit,
         }
     }
 }
@@ -304,7 +273,21 @@ impl Canvas {
         self.view_changed = true;
     }
 
-    /// Draws the canvas and returns what the person did.
+    /// A canvas for `mode`.
+    pub fn new(mode: CanvasMode) -> Self {
+        Self {
+            mode,
+            ..Self::default()
+        }
+    }
+
+    /// What the canvas lets the person do.
+    pub fn mode(&self) -> CanvasMode {
+        self.mode
+    }
+
+    /// Draws the canvas and pushes what the person did.
+    #[allow(clippy::too_many_arguments)]
     pub fn show(
         &mut self,
         ui: &mut Ui,
@@ -313,7 +296,8 @@ impl Canvas {
         revision: u64,
         selection: Selection,
         overlay: &Overlay,
-    ) -> Vec<CanvasAction> {
+        commands: &mut Commands,
+    ) {
         let selected = match selection {
             Selection::Action(at) => Some(at),
             _ => None,
@@ -327,7 +311,6 @@ impl Canvas {
         if self.fit_pending {
             self.fit();
         }
-        let mut actions = Vec::new();
         let painter = ui.painter_at(self.rect);
         painter.rect_filled(self.rect, CornerRadius::ZERO, theme::CANVAS);
         self.paint_lanes(&painter, pipeline, selection, overlay);
@@ -353,10 +336,12 @@ impl Canvas {
             self.store_view(ui);
             ui.ctx().request_repaint();
         }
-        self.interact(ui, &response, pipeline, &mut actions);
-        self.paint_gesture(&ui.painter_at(self.rect), pipeline, &response);
-        self.context_menu(&response, pipeline, &mut actions);
-        if pipeline.stages.is_empty() {
+        self.interact(ui, &response, pipeline, commands);
+        if self.mode == CanvasMode::Edit {
+            self.paint_gesture(&ui.painter_at(self.rect), pipeline, &response);
+        }
+        self.context_menu(&response, pipeline, commands);
+        if pipeline.stages.is_empty() && self.mode == CanvasMode::Edit {
             painter.text(
                 self.rect.center(),
                 Align2::CENTER_CENTER,
@@ -365,7 +350,6 @@ impl Canvas {
                 theme::TEXT_WEAK,
             );
         }
-        actions
     }
 
     fn store_view(&self, ui: &mut Ui) {
@@ -594,8 +578,9 @@ impl Canvas {
         ui: &Ui,
         response: &egui::Response,
         pipeline: &Pipeline,
-        actions: &mut Vec<CanvasAction>,
+        commands: &mut Commands,
     ) {
+        let editing = self.mode == CanvasMode::Edit;
         self.pointer = response.hover_pos().map(|p| self.to_canvas(p));
         if response.hovered() {
             let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta()));
@@ -612,20 +597,21 @@ impl Canvas {
             let origin = ui
                 .input(|i| i.pointer.press_origin())
                 .map(|p| self.to_canvas(p));
-            self.refusal = None;
             self.gesture = match origin {
-                Some(point) => match (self.port_at(point), self.placement.card_at(point)) {
-                    (Some(from), _) => Gesture::Wiring { from },
-                    (None, Some(at)) => {
-                        let min = self.placement.card(at).map_or(point, |card| card.rect.min);
-                        Gesture::MovingCard {
-                            at,
-                            grab: point - min,
+                Some(point) if editing => {
+                    match (self.port_at(point), self.placement.card_at(point)) {
+                        (Some(from), _) => Gesture::Wiring { from },
+                        (None, Some(at)) => {
+                            let min = self.placement.card(at).map_or(point, |card| card.rect.min);
+                            Gesture::MovingCard {
+                                at,
+                                grab: point - min,
+                            }
                         }
+                        (None, None) => Gesture::Panning,
                     }
-                    (None, None) => Gesture::Panning,
-                },
-                None => Gesture::Panning,
+                }
+                _ => Gesture::Panning,
             };
         }
         if response.dragged() && matches!(self.gesture, Gesture::Panning) {
@@ -641,12 +627,12 @@ impl Canvas {
                     let same_place = matches!(to, DropTarget::Stage { stage, run_order }
                         if stage == at.stage && pipeline.stages[at.stage].actions[at.action].run_order == run_order);
                     if !same_place {
-                        actions.push(CanvasAction::Move { from: at, to });
+                        commands.push(AppCommand::MoveAction { from: at, to });
                     }
                 }
                 (Gesture::Wiring { from }, Some(point)) => {
                     if let Some(to) = self.placement.card_at(point).filter(|to| *to != from) {
-                        actions.push(CanvasAction::Connect { from, to });
+                        commands.push(AppCommand::Connect { from, to });
                     }
                 }
                 _ => {}
@@ -655,8 +641,13 @@ impl Canvas {
         if response.clicked()
             && let Some(point) = response.interact_pointer_pos().map(|p| self.to_canvas(p))
         {
-            if let Some(stage) = self.transition_at(point) {
-                actions.push(CanvasAction::Transition(stage));
+            let transition = if editing {
+                None
+            } else {
+                self.transition_at(point)
+            };
+            if let Some(stage) = transition {
+                commands.push(AppCommand::AskTransition(stage));
             } else {
                 let selection = match (
                     self.placement.card_at(point),
@@ -666,7 +657,11 @@ impl Canvas {
                     (None, Some(stage)) => Selection::Stage(stage),
                     (None, None) => Selection::Pipeline,
                 };
-                actions.push(CanvasAction::Select(selection));
+                commands.push(if editing {
+                    AppCommand::Select(selection)
+                } else {
+                    AppCommand::SelectInRun(selection)
+                });
             }
         }
         if response.secondary_clicked()
@@ -686,13 +681,14 @@ impl Canvas {
                 },
             );
         }
-        if let Some(item) = response.dnd_release_payload::<PaletteItem>()
+        if editing
+            && let Some(item) = response.dnd_release_payload::<PaletteItem>()
             && let Some(point) = response
                 .hover_pos()
                 .or_else(|| ui.input(|i| i.pointer.latest_pos()))
                 .map(|p| self.to_canvas(p))
         {
-            actions.push(CanvasAction::Add {
+            commands.push(AppCommand::AddAction {
                 item: *item,
                 to: self.placement.drop_target(point),
             });
@@ -829,43 +825,52 @@ impl Canvas {
         &mut self,
         response: &egui::Response,
         pipeline: &Pipeline,
-        actions: &mut Vec<CanvasAction>,
+        commands: &mut Commands,
     ) {
         let Some(target) = self.menu_target else {
             return;
         };
+        if self.mode == CanvasMode::Inspect {
+            response.context_menu(|ui| {
+                if ui.button("Fit to view").clicked() {
+                    self.fit_pending = true;
+                    ui.close();
+                }
+            });
+            return;
+        }
         response.context_menu(|ui| match target {
             MenuTarget::Card(at) => {
                 if ui.button("Duplicate").clicked() {
-                    actions.push(CanvasAction::Duplicate(at));
+                    commands.push(AppCommand::DuplicateAction(at));
                     ui.close();
                 }
                 if ui.button("Delete").clicked() {
-                    actions.push(CanvasAction::Delete(at));
+                    commands.push(AppCommand::DeleteAction(at));
                     ui.close();
                 }
             }
             MenuTarget::Lane(stage) => {
                 if ui.button("Add stage after").clicked() {
-                    actions.push(CanvasAction::AddStage(stage + 1));
+                    commands.push(AppCommand::AddStage(stage + 1));
                     ui.close();
                 }
                 if stage > 0 && ui.button("Move stage left").clicked() {
-                    actions.push(CanvasAction::ShiftStage(stage, -1));
+                    commands.push(AppCommand::ShiftStage(stage, -1));
                     ui.close();
                 }
                 if stage + 1 < pipeline.stages.len() && ui.button("Move stage right").clicked() {
-                    actions.push(CanvasAction::ShiftStage(stage, 1));
+                    commands.push(AppCommand::ShiftStage(stage, 1));
                     ui.close();
                 }
                 if ui.button("Remove stage…").clicked() {
-                    actions.push(CanvasAction::RemoveStage(stage));
+                    commands.push(AppCommand::AskRemoveStage(stage));
                     ui.close();
                 }
             }
             MenuTarget::Empty(index) => {
                 if ui.button("Add stage here").clicked() {
-                    actions.push(CanvasAction::AddStage(index));
+                    commands.push(AppCommand::AddStage(index));
                     ui.close();
                 }
                 if ui.button("Fit to view").clicked() {

@@ -1,5 +1,5 @@
 //! The inspector: a typed form for the selected pipeline, stage or action. It edits a copy
-//! and reports the changed copy; the editor turns that into one undoable edit.
+//! and pushes the changed copy as a command; the editor turns that into one undoable edit.
 
 use egui::{ComboBox, DragValue, Ui};
 
@@ -9,11 +9,11 @@ use super::providers;
 use super::triggers_form;
 use crate::model::edit::{ActionRef, runs_before};
 use crate::model::providers::DEFAULT_ACTION_TIMEOUT;
-use crate::model::triggers::TriggerSpec;
 use crate::model::{
     Action, Category, ExecutionMode, OutputArtifact, Pipeline, PipelineVariable, Problem,
     SecretSource,
 };
+use crate::ui::command::{AppCommand, Commands, PipelineSettings};
 use crate::ui::theme;
 
 /// A folder field the person asked to pick with a dialog.
@@ -25,60 +25,31 @@ pub struct FolderField {
     pub field: &'static str,
 }
 
-/// What the inspector changed or asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InspectorAction {
-    /// New pipeline-level settings.
-    Pipeline {
-        /// The name.
-        name: String,
-        /// The execution mode.
-        mode: ExecutionMode,
-        /// The variables.
-        variables: Vec<PipelineVariable>,
-        /// The triggers.
-        triggers: Vec<TriggerSpec>,
-    },
-    /// A stage's new name.
-    RenameStage(usize, String),
-    /// An action's new content.
-    Action(ActionRef, Box<Action>),
-    /// Open a folder dialog for a field.
-    PickFolder(FolderField),
-    /// Move a stage left (-1) or right (+1).
-    ShiftStage(usize, isize),
-    /// Remove a stage (after asking).
-    RemoveStage(usize),
-    /// Add a stage after this one.
-    AddStageAfter(usize),
-}
-
 /// Draws the inspector for `selection`.
 pub fn show(
     ui: &mut Ui,
     pipeline: &Pipeline,
     problems: &[Problem],
     selection: Selection,
-) -> Vec<InspectorAction> {
-    let mut actions = Vec::new();
+    commands: &mut Commands,
+) {
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| match selection {
-            Selection::Pipeline => pipeline_form(ui, pipeline, problems, &mut actions),
+            Selection::Pipeline => pipeline_form(ui, pipeline, problems, commands),
             Selection::Stage(stage) if stage < pipeline.stages.len() => {
-                stage_form(ui, pipeline, problems, stage, &mut actions)
+                stage_form(ui, pipeline, problems, stage, commands)
             }
             Selection::Action(at)
                 if at.stage < pipeline.stages.len()
                     && at.action < pipeline.stages[at.stage].actions.len() =>
             {
-                action_form(ui, pipeline, problems, at, &mut actions)
+                action_form(ui, pipeline, problems, at, commands)
             }
             _ => {
                 ui.label("Nothing selected.");
             }
         });
-    actions
 }
 
 fn heading(ui: &mut Ui, icon: &str, title: &str, subtitle: &str) {
@@ -89,12 +60,7 @@ fn heading(ui: &mut Ui, icon: &str, title: &str, subtitle: &str) {
     ui.separator();
 }
 
-fn pipeline_form(
-    ui: &mut Ui,
-    pipeline: &Pipeline,
-    problems: &[Problem],
-    actions: &mut Vec<InspectorAction>,
-) {
+fn pipeline_form(ui: &mut Ui, pipeline: &Pipeline, problems: &[Problem], commands: &mut Commands) {
     heading(ui, "📋", "Pipeline", "Settings of the whole pipeline");
     let form = Form::new(problems, "");
     let (mut name, mut mode, mut variables, mut triggers) = (
@@ -177,12 +143,12 @@ fn pipeline_form(
         || variables != pipeline.variables
         || triggers != pipeline.triggers
     {
-        actions.push(InspectorAction::Pipeline {
+        commands.push(AppCommand::SetPipeline(Box::new(PipelineSettings {
             name,
             mode,
             variables,
             triggers,
-        });
+        })));
     }
 }
 
@@ -191,7 +157,7 @@ fn stage_form(
     pipeline: &Pipeline,
     problems: &[Problem],
     index: usize,
-    actions: &mut Vec<InspectorAction>,
+    commands: &mut Commands,
 ) {
     let stage = &pipeline.stages[index];
     heading(
@@ -204,7 +170,7 @@ fn stage_form(
     let mut name = stage.name.clone();
     form.text(ui, "Stage name", &mut name, "name", "Build");
     if name != stage.name {
-        actions.push(InspectorAction::RenameStage(index, name));
+        commands.push(AppCommand::RenameStage(index, name));
     }
     form.errors(ui, "actions");
     ui.add_space(6.0);
@@ -218,7 +184,7 @@ fn stage_form(
             .add_enabled(index > 0, egui::Button::new("⬅ Move stage left"))
             .clicked()
         {
-            actions.push(InspectorAction::ShiftStage(index, -1));
+            commands.push(AppCommand::ShiftStage(index, -1));
         }
         if ui
             .add_enabled(
@@ -227,15 +193,15 @@ fn stage_form(
             )
             .clicked()
         {
-            actions.push(InspectorAction::ShiftStage(index, 1));
+            commands.push(AppCommand::ShiftStage(index, 1));
         }
     });
     ui.horizontal(|ui| {
         if ui.button("➕ Add stage after").clicked() {
-            actions.push(InspectorAction::AddStageAfter(index));
+            commands.push(AppCommand::AddStage(index + 1));
         }
         if ui.button("🗑 Remove stage…").clicked() {
-            actions.push(InspectorAction::RemoveStage(index));
+            commands.push(AppCommand::AskRemoveStage(index));
         }
     });
 }
@@ -245,7 +211,7 @@ fn action_form(
     pipeline: &Pipeline,
     problems: &[Problem],
     at: ActionRef,
-    actions: &mut Vec<InspectorAction>,
+    commands: &mut Commands,
 ) {
     let original = &pipeline.stages[at.stage].actions[at.action];
     let mut action = original.clone();
@@ -283,7 +249,7 @@ fn action_form(
     form.errors(ui, "category");
     form.errors(ui, "run_order");
     ui.separator();
-    provider_form(ui, &form, &mut action, at, actions);
+    provider_form(ui, &form, &mut action, at, commands);
     ui.separator();
     artifacts_form(ui, &form, pipeline, at, &mut action);
     ui.separator();
@@ -309,7 +275,7 @@ fn action_form(
     form.map(ui, "Environment", &mut action.env, "env");
     secrets_form(ui, &form, &mut action);
     if action != *original {
-        actions.push(InspectorAction::Action(at, Box::new(action)));
+        commands.push(AppCommand::SetAction(at, Box::new(action)));
     }
 }
 
@@ -318,10 +284,10 @@ fn provider_form(
     form: &Form,
     action: &mut Action,
     at: ActionRef,
-    actions: &mut Vec<InspectorAction>,
+    commands: &mut Commands,
 ) {
     if let Some(field) = providers::show(ui, form, &mut action.provider) {
-        actions.push(InspectorAction::PickFolder(FolderField { at, field }));
+        commands.push(AppCommand::PickFolder(FolderField { at, field }));
     }
 }
 

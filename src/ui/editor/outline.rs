@@ -1,36 +1,14 @@
 //! The outline: the stages and actions of the canvas as real widgets, so everything on the
-//! canvas can be reached by keyboard, screen readers and tests. Items can be selected,
-//! reordered by dragging, and deleted.
+//! canvas can be reached by keyboard, screen readers and tests. Items can be selected; while
+//! editing they can also be reordered by dragging, and deleted.
 
 use egui::{Sense, Ui, WidgetInfo, WidgetType};
 
-use super::canvas::Selection;
+use super::canvas::{CanvasMode, Selection};
 use crate::model::Pipeline;
 use crate::model::edit::ActionRef;
+use crate::ui::command::{AppCommand, Commands};
 use crate::ui::theme;
-
-/// What the outline asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OutlineAction {
-    /// Select something.
-    Select(Selection),
-    /// Move a stage to another index.
-    MoveStage {
-        /// The stage.
-        from: usize,
-        /// Where it goes.
-        to: usize,
-    },
-    /// Move an action into a stage (as a new last row).
-    MoveAction {
-        /// The action.
-        from: ActionRef,
-        /// The stage it goes into.
-        to_stage: usize,
-    },
-    /// Delete the selected stage or action.
-    Delete(Selection),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dragged {
@@ -53,20 +31,41 @@ fn row(
     selected: bool,
     text: egui::RichText,
     label: String,
-    payload: Dragged,
+    payload: Option<Dragged>,
 ) -> egui::Response {
-    let response = ui.add(egui::Button::selectable(selected, text).sense(Sense::click_and_drag()));
+    let sense = if payload.is_some() {
+        Sense::click_and_drag()
+    } else {
+        Sense::click()
+    };
+    let response = ui.add(egui::Button::selectable(selected, text).sense(sense));
     response
         .widget_info(|| WidgetInfo::selected(WidgetType::Button, true, selected, label.clone()));
-    if response.drag_started() {
+    if let Some(payload) = payload
+        && response.drag_started()
+    {
         response.dnd_set_drag_payload(payload);
     }
     response
 }
 
-/// Draws the outline.
-pub fn show(ui: &mut Ui, pipeline: &Pipeline, selection: Selection) -> Vec<OutlineAction> {
-    let mut actions = Vec::new();
+fn select(mode: CanvasMode, selection: Selection) -> AppCommand {
+    match mode {
+        CanvasMode::Edit => AppCommand::Select(selection),
+        CanvasMode::Inspect => AppCommand::SelectInRun(selection),
+    }
+}
+
+/// Draws the outline. In [`CanvasMode::Inspect`] it only selects: nothing can be moved or
+/// deleted.
+pub fn show(
+    ui: &mut Ui,
+    pipeline: &Pipeline,
+    selection: Selection,
+    mode: CanvasMode,
+    commands: &mut Commands,
+) {
+    let editing = mode == CanvasMode::Edit;
     if pipeline.stages.is_empty() {
         ui.label(egui::RichText::new("No stages yet.").color(theme::TEXT_WEAK));
     }
@@ -77,29 +76,29 @@ pub fn show(ui: &mut Ui, pipeline: &Pipeline, selection: Selection) -> Vec<Outli
             selected,
             egui::RichText::new(format!("▸ {}", stage.name)).strong(),
             stage_label(&stage.name),
-            Dragged::Stage(stage_index),
+            editing.then_some(Dragged::Stage(stage_index)),
         );
         if header.clicked() {
-            actions.push(OutlineAction::Select(Selection::Stage(stage_index)));
+            commands.push(select(mode, Selection::Stage(stage_index)));
         }
-        if let Some(dragged) = header.dnd_release_payload::<Dragged>() {
+        if editing && let Some(dragged) = header.dnd_release_payload::<Dragged>() {
             match *dragged {
                 Dragged::Stage(from) if from != stage_index => {
-                    actions.push(OutlineAction::MoveStage {
+                    commands.push(AppCommand::MoveStage {
                         from,
                         to: stage_index,
                     });
                 }
                 Dragged::Action(from) if from.stage != stage_index => {
-                    actions.push(OutlineAction::MoveAction {
+                    commands.push(AppCommand::MoveActionToStage {
                         from,
-                        to_stage: stage_index,
+                        stage: stage_index,
                     });
                 }
                 _ => {}
             }
         }
-        if header.dnd_hover_payload::<Dragged>().is_some() {
+        if editing && header.dnd_hover_payload::<Dragged>().is_some() {
             ui.painter().rect_stroke(
                 header.rect,
                 4.0,
@@ -127,23 +126,22 @@ pub fn show(ui: &mut Ui, pipeline: &Pipeline, selection: Selection) -> Vec<Outli
                     selected,
                     text,
                     action_label(&stage.name, &action.name),
-                    Dragged::Action(at),
+                    editing.then_some(Dragged::Action(at)),
                 );
                 if response.clicked() {
-                    actions.push(OutlineAction::Select(Selection::Action(at)));
+                    commands.push(select(mode, Selection::Action(at)));
                 }
             });
         }
     }
-    if selection != Selection::Pipeline {
+    if editing && selection != Selection::Pipeline {
         ui.add_space(6.0);
         if ui
             .button("🗑 Delete selected")
             .on_hover_text("Delete the selected stage or action (Delete)")
             .clicked()
         {
-            actions.push(OutlineAction::Delete(selection));
+            commands.push(AppCommand::DeleteSelected);
         }
     }
-    actions
 }

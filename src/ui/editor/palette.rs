@@ -6,6 +6,7 @@ use egui::{Id, Sense, Ui};
 use super::canvas::PaletteItem;
 use crate::model::providers::PaletteEntry;
 use crate::model::{Category, ProviderKind};
+use crate::ui::command::{AppCommand, Commands};
 use crate::ui::theme;
 
 /// Every palette entry, in pipeline order (by category, then provider), with its label.
@@ -27,9 +28,8 @@ pub fn palette_label(label: &str) -> String {
     format!("Add {label}")
 }
 
-/// Draws the palette; returns an item that was clicked.
-pub fn show(ui: &mut Ui) -> Option<PaletteItem> {
-    let mut clicked = None;
+/// Draws the palette; a click adds the item to the selected stage.
+pub fn show(ui: &mut Ui, commands: &mut Commands) {
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("Palette").color(theme::TEXT_WEAK))
             .on_hover_text("Drag onto a stage lane (or between lanes for a new stage), or click to add to the selected stage");
@@ -58,9 +58,8 @@ pub fn show(ui: &mut Ui) -> Option<PaletteItem> {
                     });
             }
             if response.clicked() {
-                clicked = Some(item);
+                commands.push(AppCommand::AddToSelection(item));
             }
         }
     });
-    clicked
 }

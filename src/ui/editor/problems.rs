@@ -6,6 +6,7 @@ use egui::Ui;
 use super::canvas::Selection;
 use super::graph::action_of_path;
 use crate::model::Problem;
+use crate::ui::command::{AppCommand, Commands};
 use crate::ui::theme;
 
 /// What a problem is about, for selecting it.
@@ -21,14 +22,13 @@ pub fn target(problem: &Problem) -> Selection {
         .map_or(Selection::Pipeline, Selection::Stage)
 }
 
-/// Draws the list; returns what to select.
-pub fn show(ui: &mut Ui, problems: &[Problem]) -> Option<Selection> {
-    let mut selected = None;
+/// Draws the list; a click shows the problem in the editor.
+pub fn show(ui: &mut Ui, problems: &[Problem], commands: &mut Commands) {
     if problems.is_empty() {
         ui.label(
             egui::RichText::new("✔ No problems: this pipeline can run.").color(theme::SUCCESS),
         );
-        return None;
+        return;
     }
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -38,9 +38,8 @@ pub fn show(ui: &mut Ui, problems: &[Problem]) -> Option<Selection> {
                     egui::RichText::new(format!("⚠ {}  ({})", problem.message, problem.path))
                         .color(theme::ERROR);
                 if ui.add(egui::Button::new(text).frame(false)).clicked() {
-                    selected = Some(target(problem));
+                    commands.push(AppCommand::ShowProblem(target(problem)));
                 }
             }
         });
-    selected
 }

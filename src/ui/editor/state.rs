@@ -3,26 +3,15 @@
 
 use std::path::Path;
 
-use super::canvas::{Canvas, CanvasAction, CanvasView, PaletteItem, Selection};
+use super::canvas::{Canvas, CanvasView, PaletteItem, Selection};
 use super::document::Document;
-use super::inspector::{FolderField, InspectorAction};
-use super::outline::OutlineAction;
+use super::inspector::FolderField;
 use super::placement::DropTarget;
 use crate::model::edit::{self, ActionRef};
 use crate::model::ron_io::{LoadError, SaveError};
 use crate::model::strings::action_strings_mut;
-use crate::model::{Category, Pipeline};
-
-/// Something the editor needs the app to do (ask a question, open a dialog).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    /// Ask before removing a stage.
-    ConfirmRemoveStage(usize),
-    /// Open a folder dialog for a field.
-    PickFolder(FolderField),
-    /// The transition in front of a stage was clicked (the run view toggles it).
-    Transition(usize),
-}
+use crate::model::{Action, Category, Pipeline};
+use crate::ui::command::PipelineSettings;
 
 /// The editor of one file.
 pub struct Editor {
@@ -32,17 +21,6 @@ pub struct Editor {
     pub canvas: Canvas,
     /// What is selected.
     pub selection: Selection,
-    /// The last thing the editor refused or reported, for the status bar.
-    pub message: Option<Note>,
-}
-
-/// A sentence for the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    /// The sentence.
-    pub text: String,
-    /// Whether it reports something refused.
-    pub refused: bool,
 }
 
 fn stage_name_for(category: Category) -> &'static str {
@@ -68,7 +46,6 @@ impl Editor {
             document,
             canvas: Canvas::with_view(view),
             selection: Selection::Pipeline,
-            message: None,
         }
     }
 
@@ -133,72 +110,103 @@ impl Editor {
         self.add(item, to);
     }
 
-    /// Carries out a canvas gesture.
-    pub fn apply_canvas(&mut self, action: CanvasAction) -> Option<Request> {
-        match action {
-            CanvasAction::Select(selection) => self.selection = selection,
-            CanvasAction::Add { item, to } => self.add(item, to),
-            CanvasAction::Move { from, to } => {
-                let placed = self.document.edit(None, |p| match to {
-                    DropTarget::Stage { stage, run_order } => {
-                        edit::move_action(p, from, stage, run_order)
-                    }
-                    DropTarget::NewStage { index } => {
-                        let name =
-                            stage_name_for(p.stages[from.stage].actions[from.action].category);
-                        let index = edit::insert_stage(p, index, name);
-                        let from = if index <= from.stage {
-                            ActionRef::new(from.stage + 1, from.action)
-                        } else {
-                            from
-                        };
-                        edit::move_action(p, from, index, 1)
-                    }
-                });
-                self.selection = Selection::Action(placed);
-            }
-            CanvasAction::Connect { from, to } => {
-                let result = self.document.edit(None, |p| edit::connect(p, from, to));
-                self.message = Some(match result {
-                    Ok(artifact) => Note {
-                        text: format!("Wired artifact {artifact}"),
-                        refused: false,
-                    },
-                    Err(refusal) => Note {
-                        text: format!("Not wired: {refusal}"),
-                        refused: true,
-                    },
-                });
-            }
-            CanvasAction::Duplicate(at) => {
-                let copy = self.document.edit(None, |p| edit::duplicate_action(p, at));
-                self.selection = Selection::Action(copy);
-            }
-            CanvasAction::Delete(at) => {
-                self.document.edit(None, |p| edit::delete_action(p, at));
-                self.selection = Selection::Stage(at.stage);
-            }
-            CanvasAction::AddStage(index) => {
-                let index = self
-                    .document
-                    .edit(None, |p| edit::insert_stage(p, index, "Stage"));
-                self.selection = Selection::Stage(index);
-            }
-            CanvasAction::RemoveStage(stage) => return Some(Request::ConfirmRemoveStage(stage)),
-            CanvasAction::ShiftStage(stage, by) => self.shift_stage(stage, by),
-            CanvasAction::Transition(stage) => return Some(Request::Transition(stage)),
-        }
+    /// Selects something (kept valid as the document changes).
+    pub fn select(&mut self, selection: Selection) {
+        self.selection = selection;
         self.fix_selection();
-        None
     }
 
-    fn shift_stage(&mut self, stage: usize, by: isize) {
+    /// Moves an action to a lane and row, or into a new stage; selects it.
+    pub fn move_action(&mut self, from: ActionRef, to: DropTarget) {
+        if !self.exists(from) {
+            return;
+        }
+        let placed = self.document.edit(None, |p| match to {
+            DropTarget::Stage { stage, run_order } => edit::move_action(p, from, stage, run_order),
+            DropTarget::NewStage { index } => {
+                let name = stage_name_for(p.stages[from.stage].actions[from.action].category);
+                let index = edit::insert_stage(p, index, name);
+                let from = if index <= from.stage {
+                    ActionRef::new(from.stage + 1, from.action)
+                } else {
+                    from
+                };
+                edit::move_action(p, from, index, 1)
+            }
+        });
+        self.select(Selection::Action(placed));
+    }
+
+    /// Moves an action into a stage as its new last row; selects it.
+    pub fn move_action_to_stage(&mut self, from: ActionRef, stage: usize) {
+        if !self.exists(from) || stage >= self.pipeline().stages.len() {
+            return;
+        }
+        let placed = self.document.edit(None, |p| {
+            let run_order = p.stages[stage].run_orders().last().copied().unwrap_or(0) + 1;
+            edit::move_action(p, from, stage, run_order)
+        });
+        self.select(Selection::Action(placed));
+    }
+
+    /// Wires `from`'s output into `to`'s inputs; returns the artifact's name, or why not.
+    pub fn connect(&mut self, from: ActionRef, to: ActionRef) -> Result<String, String> {
+        if !self.exists(from) || !self.exists(to) {
+            return Err("the action is gone".into());
+        }
+        self.document
+            .edit(None, |p| edit::connect(p, from, to))
+            .map_err(|refusal| refusal.to_string())
+    }
+
+    /// Duplicates an action; selects the copy.
+    pub fn duplicate_action(&mut self, at: ActionRef) {
+        if self.exists(at) {
+            let copy = self.document.edit(None, |p| edit::duplicate_action(p, at));
+            self.select(Selection::Action(copy));
+        }
+    }
+
+    /// Deletes an action; selects its stage.
+    pub fn delete_action(&mut self, at: ActionRef) {
+        if self.exists(at) {
+            self.document.edit(None, |p| edit::delete_action(p, at));
+            self.select(Selection::Stage(at.stage));
+        }
+    }
+
+    /// Adds a stage at `index`; selects it.
+    pub fn add_stage(&mut self, index: usize) {
+        let index = index.min(self.pipeline().stages.len());
+        let index = self
+            .document
+            .edit(None, |p| edit::insert_stage(p, index, "Stage"));
+        self.select(Selection::Stage(index));
+    }
+
+    /// Moves a stage to another index; selects it.
+    pub fn move_stage(&mut self, from: usize, to: usize) {
+        let count = self.pipeline().stages.len();
+        if from < count && to < count {
+            self.document.edit(None, |p| edit::move_stage(p, from, to));
+            self.select(Selection::Stage(to));
+        }
+    }
+
+    fn exists(&self, at: ActionRef) -> bool {
+        self.pipeline()
+            .stages
+            .get(at.stage)
+            .is_some_and(|stage| at.action < stage.actions.len())
+    }
+
+    /// Moves a stage one place left (-1) or right (+1).
+    pub fn shift_stage(&mut self, stage: usize, by: isize) {
         let count = self.document.pipeline().stages.len();
         let Some(to) = stage.checked_add_signed(by).filter(|to| *to < count) else {
             return;
         };
-        self.document.edit(None, |p| edit::move_stage(p, stage, to));
-        self.selection = Selection::Stage(to);
+        self.move_stage(stage, to);
     }
 
     /// Removes a stage (the person confirmed).
@@ -209,77 +217,38 @@ impl Editor {
         }
     }
 
-    /// Carries out an outline gesture.
-    pub fn apply_outline(&mut self, action: OutlineAction) -> Option<Request> {
-        match action {
-            OutlineAction::Select(selection) => self.selection = selection,
-            OutlineAction::MoveStage { from, to } => {
-                self.document.edit(None, |p| edit::move_stage(p, from, to));
-                self.selection = Selection::Stage(to);
-            }
-            OutlineAction::MoveAction { from, to_stage } => {
-                let placed = self.document.edit(None, |p| {
-                    let run_order =
-                        p.stages[to_stage].run_orders().last().copied().unwrap_or(0) + 1;
-                    edit::move_action(p, from, to_stage, run_order)
-                });
-                self.selection = Selection::Action(placed);
-            }
-            OutlineAction::Delete(selection) => {
-                self.selection = selection;
-                return self.delete_selected();
-            }
-        }
-        self.fix_selection();
-        None
+    /// New pipeline-level settings. `typing` names the text field being typed into, so a
+    /// run of keystrokes in one field becomes one undo step.
+    pub fn set_pipeline(&mut self, settings: PipelineSettings, typing: Option<&str>) {
+        self.document.edit(typing, |p| {
+            p.name = settings.name;
+            p.execution_mode = settings.mode;
+            p.variables = settings.variables;
+            p.triggers = settings.triggers;
+        });
     }
 
-    /// Carries out an inspector change. `typing` names the text field being typed into, so
-    /// a run of keystrokes in one field becomes one undo step.
-    pub fn apply_inspector(
-        &mut self,
-        action: InspectorAction,
-        typing: Option<&str>,
-    ) -> Option<Request> {
-        match action {
-            InspectorAction::Pipeline {
-                name,
-                mode,
-                variables,
-                triggers,
-            } => {
-                self.document.edit(typing, |p| {
-                    p.name = name;
-                    p.execution_mode = mode;
-                    p.variables = variables;
-                    p.triggers = triggers;
-                });
-            }
-            InspectorAction::RenameStage(stage, name) => {
-                self.document.edit(typing, |p| {
-                    if edit::rename_stage(p, stage, &name).is_err() {
-                        // A duplicate name is allowed while typing; validation shows it.
-                        p.stages[stage].name = name;
-                    }
-                });
-            }
-            InspectorAction::Action(at, action) => {
-                self.document.edit(typing, |p| {
-                    p.stages[at.stage].actions[at.action] = *action;
-                });
-            }
-            InspectorAction::PickFolder(field) => return Some(Request::PickFolder(field)),
-            InspectorAction::ShiftStage(stage, by) => self.shift_stage(stage, by),
-            InspectorAction::RemoveStage(stage) => return Some(Request::ConfirmRemoveStage(stage)),
-            InspectorAction::AddStageAfter(stage) => {
-                let index = self
-                    .document
-                    .edit(None, |p| edit::insert_stage(p, stage + 1, "Stage"));
-                self.selection = Selection::Stage(index);
-            }
+    /// A stage's new name (a duplicate is allowed while typing; validation shows it).
+    pub fn rename_stage(&mut self, stage: usize, name: String, typing: Option<&str>) {
+        if stage >= self.pipeline().stages.len() {
+            return;
         }
+        self.document.edit(typing, |p| {
+            if edit::rename_stage(p, stage, &name).is_err() {
+                p.stages[stage].name = name;
+            }
+        });
+    }
+
+    /// An action's new content.
+    pub fn set_action(&mut self, at: ActionRef, action: Action, typing: Option<&str>) {
+        if !self.exists(at) {
+            return;
+        }
+        self.document.edit(typing, |p| {
+            p.stages[at.stage].actions[at.action] = action;
+        });
         self.fix_selection();
-        None
     }
 
     /// Puts a folder chosen in a dialog into its field (relative to the workspace when inside it).
@@ -310,22 +279,10 @@ impl Editor {
         });
     }
 
-    /// Deletes the selected action at once, or asks before removing a selected stage.
-    pub fn delete_selected(&mut self) -> Option<Request> {
-        match self.selection {
-            Selection::Action(at) => {
-                self.apply_canvas(CanvasAction::Delete(at));
-                None
-            }
-            Selection::Stage(stage) => Some(Request::ConfirmRemoveStage(stage)),
-            Selection::Pipeline => None,
-        }
-    }
-
     /// Duplicates the selected action.
     pub fn duplicate_selected(&mut self) {
         if let Selection::Action(at) = self.selection {
-            self.apply_canvas(CanvasAction::Duplicate(at));
+            self.duplicate_action(at);
         }
     }
 

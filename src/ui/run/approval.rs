@@ -5,43 +5,33 @@ use std::collections::HashMap;
 
 use egui::{Area, Frame, Id, Order, Rect, Ui, vec2};
 
-use super::model::ExecutionView;
 use crate::clock::{format_duration_ms, now_ms};
+use crate::execution::{ActionId, ExecutionId, ExecutionSnapshot};
+use crate::ui::command::{AppCommand, Commands};
 use crate::ui::theme;
 
-/// A decision made on a card.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
-    /// The stage of the approval.
-    pub stage: String,
-    /// The approval action.
-    pub action: String,
-    /// Approve (true) or reject.
-    pub approved: bool,
-    /// The summary typed.
-    pub summary: String,
-}
-
 /// Draws a card for each waiting approval of `execution`; `card_rect` gives where its action
-/// card is on screen. Returns the decisions made this frame.
+/// card is on screen. Approve and Reject push [`AppCommand::Decide`].
 pub fn show(
     ui: &Ui,
-    execution: &ExecutionView,
-    summaries: &mut HashMap<(String, String, String), String>,
+    execution: &ExecutionSnapshot,
+    summaries: &mut HashMap<(ExecutionId, ActionId), String>,
     card_rect: impl Fn(&str, &str) -> Option<Rect>,
-) -> Vec<Decision> {
-    let mut decisions = Vec::new();
+    commands: &mut Commands,
+) {
     let clip = ui.clip_rect();
-    for (stage, action) in execution.waiting_approvals() {
-        let Some(rect) = card_rect(&stage, &action).filter(|r| clip.intersects(*r)) else {
+    for approval_id in execution.waiting_approvals() {
+        let (stage, action) = (&approval_id.stage, &approval_id.action);
+        let Some(rect) = card_rect(stage, action).filter(|r| clip.intersects(*r)) else {
             continue;
         };
-        let Some(approval) = execution.approvals.get(&(stage.clone(), action.clone())) else {
+        let Some(approval) = execution.approvals.get(&approval_id) else {
             continue;
         };
-        let key = (execution.id.clone(), stage.clone(), action.clone());
-        let summary = summaries.entry(key).or_default();
-        Area::new(Id::new(("approval", &execution.id, &stage, &action)))
+        let summary = summaries
+            .entry((execution.id.clone(), approval_id.clone()))
+            .or_default();
+        Area::new(Id::new(("approval", &execution.id, stage, action)))
             .order(Order::Foreground)
             .fixed_pos(rect.left_bottom() + vec2(0.0, 8.0))
             .show(ui.ctx(), |ui| {
@@ -100,7 +90,8 @@ pub fn show(
                                     } else {
                                         summary.trim().to_string()
                                     };
-                                    decisions.push(Decision {
+                                    commands.push(AppCommand::Decide {
+                                        execution: execution.id.clone(),
                                         stage: stage.clone(),
                                         action: action.clone(),
                                         approved,
@@ -112,5 +103,4 @@ pub fn show(
                     });
             });
     }
-    decisions
 }

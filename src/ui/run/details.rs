@@ -1,31 +1,19 @@
 //! The details panel of the run view: the execution (and Stop), a selected stage (and Retry),
 //! or a selected action: its outcome, artifacts, variables, configuration and log.
 
-use std::path::{Path, PathBuf};
-
 use chrono::{Local, TimeZone};
 use egui::Ui;
 
-use super::model::ExecutionView;
+use super::data::RunData;
 use super::overlay::{execution_look, stage_look};
+use super::view::RunView;
 use crate::clock::{format_duration_ms, now_ms};
+use crate::execution::ActionId;
 use crate::model::status::ActionStatus;
 use crate::store::WorkspacePaths;
+use crate::ui::command::{AppCommand, Commands};
 use crate::ui::editor::canvas::Selection;
 use crate::ui::theme;
-
-/// What the panel asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DetailsAction {
-    /// Stop the execution (after asking how).
-    Stop,
-    /// Retry this stage (after asking which actions).
-    Retry(String),
-    /// Show a folder.
-    OpenFolder(PathBuf),
-    /// Show this action's log.
-    ShowLog(String, String),
-}
 
 fn when(ms: i64) -> String {
     Local
@@ -41,14 +29,19 @@ fn row(ui: &mut Ui, name: &str, value: impl Into<egui::WidgetText>) {
     });
 }
 
-/// Draws the panel.
-pub fn show(
-    ui: &mut Ui,
-    execution: &ExecutionView,
-    selection: Selection,
-    workspace: &Path,
-) -> Vec<DetailsAction> {
-    let mut actions = Vec::new();
+/// Draws the panel for the shown execution.
+pub fn show(ui: &mut Ui, data: &RunData, view: &mut RunView, commands: &mut Commands) {
+    let Some(execution) = view.shown.as_deref().and_then(|id| data.execution(id)) else {
+        let text = if view.shown.is_some() {
+            "Reading the execution…"
+        } else {
+            "No execution shown."
+        };
+        ui.label(egui::RichText::new(text).color(theme::TEXT_WEAK));
+        return;
+    };
+    let selection = view.selection;
+    let workspace = data.workspace.as_path();
     let now = now_ms();
     egui::ScrollArea::vertical()
         .id_salt("details")
@@ -58,9 +51,9 @@ pub fn show(
             ui.heading(egui::RichText::new(status).color(color));
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new("Execution").color(theme::TEXT_WEAK));
-                ui.monospace(&execution.id);
+                ui.monospace(execution.id.as_str());
                 if ui.small_button("📋").on_hover_text("Copy the id").clicked() {
-                    ui.ctx().copy_text(execution.id.clone());
+                    ui.ctx().copy_text(execution.id.to_string());
                 }
             });
             row(ui, "Trigger", &execution.trigger.detail);
@@ -70,8 +63,12 @@ pub fn show(
                 "Duration",
                 format_duration_ms(execution.ended_ms.unwrap_or(now) - execution.started_ms),
             );
-            if let Some((commit, message)) = execution.revision() {
-                row(ui, "Revision", format!("{commit} {message}"));
+            if let Some(revision) = execution.revision() {
+                row(
+                    ui,
+                    "Revision",
+                    format!("{} {}", revision.commit, revision.message),
+                );
             }
             for (name, value) in &execution.variables {
                 row(ui, &format!("#{{variables.{name}}}"), value);
@@ -86,10 +83,10 @@ pub fn show(
                 );
             }
             if execution.is_live() && ui.button("⏹ Stop…").clicked() {
-                actions.push(DetailsAction::Stop);
+                commands.push(AppCommand::AskStop(execution.id.clone()));
             }
             ui.separator();
-            let Some(pipeline) = &execution.definition else {
+            let Some(pipeline) = data.definition(execution) else {
                 return;
             };
             match selection {
@@ -125,7 +122,10 @@ pub fn show(
                     );
                     if retryable && !execution.is_live() && ui.button("⟳ Retry stage…").clicked()
                     {
-                        actions.push(DetailsAction::Retry(stage.name.clone()));
+                        commands.push(AppCommand::AskRetry {
+                            execution: execution.id.clone(),
+                            stage: stage.name.clone(),
+                        });
                     }
                 }
                 Selection::Action(at)
@@ -140,7 +140,7 @@ pub fn show(
                         stage.name,
                         action.name
                     ));
-                    let key = (stage.name.clone(), action.name.clone());
+                    let key = ActionId::new(&stage.name, &action.name);
                     let Some(attempt) = execution.attempts.get(&key) else {
                         ui.label(
                             egui::RichText::new("Not run in this execution.")
@@ -182,16 +182,18 @@ pub fn show(
                     }
                     if let Some(approval) = execution.approvals.get(&key) {
                         match &approval.decision {
-                            Some((approved, by, summary, at)) => {
-                                let verb = if *approved {
+                            Some(decision) => {
+                                let verb = if decision.approved {
                                     "✔ Approved"
                                 } else {
                                     "✖ Rejected"
                                 };
                                 ui.label(
                                     egui::RichText::new(format!(
-                                        "{verb} by {by} at {}: {summary}",
-                                        when(*at)
+                                        "{verb} by {} at {}: {}",
+                                        decision.by,
+                                        when(decision.at_ms),
+                                        decision.summary
                                     ))
                                     .strong(),
                                 );
@@ -207,10 +209,10 @@ pub fn show(
                         }
                     }
                     if ui.button("📄 Show log").clicked() {
-                        actions.push(DetailsAction::ShowLog(
-                            stage.name.clone(),
-                            action.name.clone(),
-                        ));
+                        commands.push(AppCommand::ShowLog {
+                            stage: stage.name.clone(),
+                            action: action.name.clone(),
+                        });
                     }
                     let run = WorkspacePaths::new(workspace).run(&execution.id);
                     let artifacts: Vec<(&str, &str)> = action
@@ -235,7 +237,7 @@ pub fn show(
                                 .add_enabled(folder.exists(), egui::Button::new("📂 Open folder"))
                                 .clicked()
                             {
-                                actions.push(DetailsAction::OpenFolder(folder));
+                                commands.push(AppCommand::OpenFolder(folder));
                             }
                         });
                     }
@@ -265,5 +267,4 @@ pub fn show(
                 }
             }
         });
-    actions
 }

@@ -12,19 +12,11 @@ use crate::engine::StartRequest;
 use crate::engine::user::current_user;
 use crate::execution::Trigger;
 use crate::model::{Category, Pipeline, Problem, Provider};
+use crate::ui::command::{AppCommand, Commands};
 use crate::ui::theme;
 
-/// What the person chose.
-#[derive(Debug)]
-pub enum RunAnswer {
-    /// Start with this request.
-    Start(Box<StartRequest>),
-    /// Closed without starting.
-    Cancel,
-}
-
 /// An open Run dialog.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunDialog {
     file: PathBuf,
     pipeline: Pipeline,
@@ -68,17 +60,11 @@ impl RunDialog {
         }
     }
 
-    /// The values typed, to remember for the next run.
-    pub fn values(&self) -> BTreeMap<String, String> {
+    fn values(&self) -> BTreeMap<String, String> {
         self.values
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
-    }
-
-    /// The pipeline file.
-    pub fn file(&self) -> &PathBuf {
-        &self.file
     }
 
     fn request(&self) -> StartRequest {
@@ -96,9 +82,10 @@ impl RunDialog {
         }
     }
 
-    /// Shows the dialog; returns the answer once there is one.
-    pub fn show(&mut self, ctx: &egui::Context) -> Option<RunAnswer> {
-        let mut answer = None;
+    /// Shows the dialog. Start pushes [`AppCommand::Start`]; Start and Cancel push
+    /// [`AppCommand::CloseDialog`].
+    pub fn show(&mut self, ctx: &egui::Context, commands: &mut Commands) {
+        let mut answer: Option<Option<AppCommand>> = None;
         let modal = Modal::new(Id::new("run-dialog")).show(ctx, |ui| {
             ui.set_max_width(460.0);
             ui.heading(format!("Run {}", self.pipeline.name));
@@ -144,16 +131,24 @@ impl RunDialog {
                 let start = ui.add_enabled(can_start, egui::Button::new("▶ Start").fill(theme::ACCENT.gamma_multiply(0.6)));
                 let enter = can_start && ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.command);
                 if start.clicked() || enter {
-                    answer = Some(RunAnswer::Start(Box::new(self.request())));
+                    answer = Some(Some(AppCommand::Start {
+                        request: Box::new(self.request()),
+                        values: self.values(),
+                    }));
                 }
                 if ui.button("Cancel").clicked() {
-                    answer = Some(RunAnswer::Cancel);
+                    answer = Some(None);
                 }
             });
         });
         if answer.is_none() && modal.should_close() {
-            answer = Some(RunAnswer::Cancel);
+            answer = Some(None);
         }
-        answer
+        if let Some(confirmed) = answer {
+            commands.push(AppCommand::CloseDialog);
+            if let Some(command) = confirmed {
+                commands.push(command);
+            }
+        }
     }
 }

@@ -4,8 +4,10 @@
 
 use egui::Color32;
 
-use super::model::{ExecutionView, RunModel};
+use super::data::RunData;
 use crate::clock::format_duration_ms;
+use crate::execution::{ActionId, ExecutionSnapshot};
+use crate::model::Pipeline;
 use crate::model::edit::ActionRef;
 use crate::model::status::{ActionStatus, ExecutionStatus, StageStatus};
 use crate::ui::editor::canvas::{LaneBadge, Overlay};
@@ -49,8 +51,8 @@ pub fn execution_look(status: ExecutionStatus, now_ms: i64) -> (Color32, String)
     }
 }
 
-fn action_badge(execution: &ExecutionView, stage: &str, action: &str, now_ms: i64) -> RunBadge {
-    let key = (stage.to_string(), action.to_string());
+fn action_badge(execution: &ExecutionSnapshot, stage: &str, action: &str, now_ms: i64) -> RunBadge {
+    let key = ActionId::new(stage, action);
     let Some(attempt) = execution.attempts.get(&key) else {
         let stage_status = execution.stages.get(stage).and_then(|s| s.status);
         let (color, label) = match stage_status {
@@ -87,8 +89,13 @@ fn action_badge(execution: &ExecutionView, stage: &str, action: &str, now_ms: i6
     RunBadge { color, label, time }
 }
 
-/// The overlay for `execution` on its own definition.
-pub fn build(model: &RunModel, execution: &ExecutionView, now_ms: i64) -> Overlay {
+/// The overlay for `execution` on its definition `pipeline`.
+pub fn build(
+    data: &RunData,
+    execution: &ExecutionSnapshot,
+    pipeline: &Pipeline,
+    now_ms: i64,
+) -> Overlay {
     // While it runs, spinners turn and times tick: a new revision every spinner frame.
     let tick = if execution.is_live() {
         (now_ms / 150) as u64
@@ -96,15 +103,12 @@ pub fn build(model: &RunModel, execution: &ExecutionView, now_ms: i64) -> Overla
         0
     };
     let mut overlay = Overlay {
-        revision: model.revision.wrapping_mul(1_000_003) ^ tick,
+        revision: data.revision.wrapping_mul(1_000_003) ^ tick,
         ..Overlay::default()
-    };
-    let Some(pipeline) = &execution.definition else {
-        return overlay;
     };
     let revision = execution
         .revision()
-        .map(|(commit, message)| format!(" · {commit} {message}"))
+        .map(|r| format!(" · {} {}", r.commit, r.message))
         .unwrap_or_default();
     for (stage_index, stage) in pipeline.stages.iter().enumerate() {
         for (action_index, action) in stage.actions.iter().enumerate() {
@@ -129,13 +133,13 @@ pub fn build(model: &RunModel, execution: &ExecutionView, now_ms: i64) -> Overla
         );
         if stage_index > 0 {
             let mut lines = Vec::new();
-            let disabled = model
+            let disabled = data
                 .disabled
                 .get(&(pipeline.name.clone(), stage.name.clone()));
             if let Some(reason) = disabled {
                 lines.push(format!("disabled: {reason}"));
             }
-            for waiting in model.waiting_at(&pipeline.name, &stage.name) {
+            for waiting in data.waiting_at(&pipeline.name, &stage.name) {
                 lines.push(format!(
                     "⏳ {} waiting",
                     crate::execution::short_id(&waiting.id)

@@ -26,6 +26,7 @@ impl Triggers {
     pub fn start(
         workspace: &Path,
         engine: &Engine,
+        options: WatchOptions,
         wake: impl Fn() + Send + 'static,
     ) -> std::io::Result<Self> {
         let commander = engine.commander();
@@ -33,7 +34,7 @@ impl Triggers {
         let lines = recent.clone();
         let watcher = Watcher::start(
             workspace,
-            WatchOptions::default(),
+            options,
             Box::new(move |request| commander.start(request).map_err(|e| e.to_string())),
             Box::new(move |note| {
                 if let Ok(mut lines) = lines.lock() {

@@ -3,13 +3,65 @@
 
 use egui::Ui;
 
+use super::{RunTab, TabId, nothing_shown};
 use crate::clock::format_duration_ms;
-use crate::execution::AttemptKey;
-use crate::execution::{CaseOutcome, TestReport, Totals};
+use crate::execution::{AttemptKey, CaseOutcome, ExecutionSnapshot, TestReport, Totals};
+use crate::model::status::ActionStatus;
+use crate::ui::command::Commands;
+use crate::ui::run::data::RunData;
+use crate::ui::run::reader::Query;
+use crate::ui::run::view::RunView;
 use crate::ui::theme;
 
-/// Draws the reports.
-pub fn show(ui: &mut Ui, reports: &[(AttemptKey, TestReport)]) {
+/// The tab's name.
+pub const ID: TabId = TabId("Tests");
+
+/// The Tests tab.
+pub struct Tests;
+
+/// Reports change only when an attempt finishes.
+fn finished_attempts(execution: &ExecutionSnapshot) -> usize {
+    execution
+        .attempts
+        .values()
+        .filter(|a| a.status != ActionStatus::InProgress)
+        .count()
+}
+
+impl RunTab for Tests {
+    fn id(&self) -> TabId {
+        ID
+    }
+
+    fn wants(&self, data: &RunData, view: &RunView, visible: bool) -> Option<Query> {
+        if !visible {
+            return None;
+        }
+        let execution = data.execution(view.shown.as_deref()?)?;
+        let fresh = data.reports.as_ref().is_some_and(|r| {
+            r.execution == execution.id && r.finished_attempts == finished_attempts(execution)
+        });
+        (!fresh).then(|| Query::Reports {
+            execution: execution.id.clone(),
+            as_of: finished_attempts(execution),
+        })
+    }
+
+    fn show(&self, ui: &mut Ui, data: &RunData, view: &mut RunView, _commands: &mut Commands) {
+        let Some(shown) = view.shown.as_deref() else {
+            nothing_shown(ui);
+            return;
+        };
+        match data.reports.as_ref().filter(|r| r.execution == shown) {
+            Some(reports) => show_reports(ui, &reports.reports),
+            None => {
+                ui.label(egui::RichText::new("Reading the test reports…").color(theme::TEXT_WEAK));
+            }
+        }
+    }
+}
+
+fn show_reports(ui: &mut Ui, reports: &[(AttemptKey, TestReport)]) {
     if reports.is_empty() {
         ui.label(egui::RichText::new("No test reports in this execution. Commands actions list report files under reports.").color(theme::TEXT_WEAK));
         return;

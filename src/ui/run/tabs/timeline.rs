@@ -4,10 +4,15 @@
 
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, Ui, vec2};
 
-use super::model::ExecutionView;
-use super::overlay::{NOT_RUN, RUNNING};
+use super::{RunTab, TabId, nothing_shown};
 use crate::clock::{format_duration_ms, now_ms};
+use crate::execution::{ActionId, ExecutionSnapshot};
+use crate::model::Pipeline;
 use crate::model::status::{ActionStatus, StageStatus};
+use crate::ui::command::Commands;
+use crate::ui::run::data::RunData;
+use crate::ui::run::overlay::{NOT_RUN, RUNNING};
+use crate::ui::run::view::RunView;
 use crate::ui::theme;
 
 const LABEL_WIDTH: f32 = 200.0;
@@ -31,12 +36,31 @@ fn stage_color(status: Option<StageStatus>) -> Color32 {
     }
 }
 
-/// Draws the chart.
-pub fn show(ui: &mut Ui, execution: &ExecutionView) {
-    let Some(pipeline) = &execution.definition else {
-        ui.label("The definition of this execution is not available.");
-        return;
-    };
+/// The tab's name.
+pub const ID: TabId = TabId("Timeline");
+
+/// The Timeline tab.
+pub struct Timeline;
+
+impl RunTab for Timeline {
+    fn id(&self) -> TabId {
+        ID
+    }
+
+    fn show(&self, ui: &mut Ui, data: &RunData, view: &mut RunView, _commands: &mut Commands) {
+        match view.shown.as_deref().and_then(|id| data.execution(id)) {
+            Some(execution) => match data.definition(execution) {
+                Some(pipeline) => chart(ui, execution, pipeline),
+                None => {
+                    ui.label("The definition of this execution is not available.");
+                }
+            },
+            None => nothing_shown(ui),
+        }
+    }
+}
+
+fn chart(ui: &mut Ui, execution: &ExecutionSnapshot, pipeline: &Pipeline) {
     let now = now_ms();
     let start = execution.started_ms;
     let end = execution.ended_ms.unwrap_or(now).max(start + 1);
@@ -84,11 +108,11 @@ pub fn show(ui: &mut Ui, execution: &ExecutionView) {
                     FontId::proportional(13.0),
                     theme::TEXT,
                 );
-                for (waited, from, to) in &execution.waits {
-                    if *waited == stage.name {
+                for wait in &execution.waits {
+                    if wait.stage == stage.name {
                         let bar = Rect::from_min_max(
-                            Pos2::new(x(*from), y + 5.0),
-                            Pos2::new(x(to.unwrap_or(now)), y + ROW - 5.0),
+                            Pos2::new(x(wait.from_ms), y + 5.0),
+                            Pos2::new(x(wait.to_ms.unwrap_or(now)), y + ROW - 5.0),
                         );
                         painter.rect_filled(bar, CornerRadius::ZERO, NOT_RUN.gamma_multiply(0.4));
                         let mut hatch = bar.min.x;
@@ -134,7 +158,7 @@ pub fn show(ui: &mut Ui, execution: &ExecutionView) {
                     );
                     if let Some(attempt) = execution
                         .attempts
-                        .get(&(stage.name.clone(), action.name.clone()))
+                        .get(&ActionId::new(&stage.name, &action.name))
                     {
                         if let Some(stage_start) = view
                             .and_then(|v| v.started_ms)

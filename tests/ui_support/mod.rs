@@ -130,13 +130,22 @@ impl Setup {
 
     /// The app opened on `file` of the workspace.
     pub fn app(&self, file: &str) -> Harness<'static, PipewrightApp> {
+        self.app_with(file, pipewright::watch::WatchOptions::default())
+    }
+
+    /// The app opened on `file`, its triggers watched with `watch` (a clock the test moves).
+    pub fn app_with(
+        &self,
+        file: &str,
+        watch: pipewright::watch::WatchOptions,
+    ) -> Harness<'static, PipewrightApp> {
         let launch = Launch {
             workspace: None,
             file: Some(self.file(file)),
             data_dir: self.dir.path().join("data"),
             dialogs: self.dialogs.clone(),
             notifier: self.notifier.clone(),
-            watch: pipewright::watch::WatchOptions::default(),
+            watch,
         };
         // The store reader and the engine answer from their threads and wake the UI, so a
         // frame may be followed by a few more than egui's default allows `run` to settle in.

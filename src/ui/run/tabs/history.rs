@@ -253,13 +253,20 @@ fn table(ui: &mut Ui, data: &RunData, view: &mut RunView, commands: &mut Command
                     });
                     return;
                 };
-                row.set_selected(shown.as_deref() == Some(execution.id.as_str()));
+                let selected = shown.as_deref() == Some(execution.id.as_str());
+                row.set_selected(selected);
                 let (color, status) = execution_look(execution.status, now);
                 row.col(|ui| {
                     ui.label(egui::RichText::new(status).color(color));
                 });
+                let mut picked = false;
                 row.col(|ui| {
-                    ui.monospace(execution.id.short());
+                    // A real button, so keyboards, screen readers and tests reach the row.
+                    let id = egui::RichText::new(execution.id.short()).monospace();
+                    picked = ui
+                        .add(egui::Button::selectable(selected, id))
+                        .on_hover_text("Show this execution")
+                        .clicked();
                 });
                 row.col(|ui| {
                     ui.label(&execution.trigger.detail);
@@ -281,7 +288,7 @@ fn table(ui: &mut Ui, data: &RunData, view: &mut RunView, commands: &mut Command
                 row.col(|ui| {
                     ui.label(decisions_text(decisions));
                 });
-                if row.response().clicked() {
+                if picked || row.response().clicked() {
                     commands.push(AppCommand::ShowExecution(execution.id.clone()));
                 }
             });

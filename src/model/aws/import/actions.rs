@@ -62,7 +62,9 @@ impl Mapped {
 
 /// Reads one action; `None` when it is left out (`AWS::NoValue`).
 pub(crate) fn action(reader: &mut Reader, raw: &Value, relative: &str) -> Option<Action> {
-    reader.value(raw, relative)?;
+    if reader.is_left_out(raw) {
+        return None;
+    }
     let name = reader.name(raw.get("name"), &format!("{relative}.name"), false);
     let type_id = raw.get("actionTypeId").cloned().unwrap_or_default();
     let part = |reader: &mut Reader, key: &str| {

@@ -67,6 +67,13 @@ impl Reader<'_, '_> {
         resolved
     }
 
+    /// Whether the value resolves to `AWS::NoValue` (the item is left out); says nothing
+    /// about placeholders, which the item's own fields report.
+    pub fn is_left_out(&self, value: &Value) -> bool {
+        self.template
+            .is_some_and(|template| template.resolver.resolve(value, &mut Vec::new()).is_none())
+    }
+
     /// The value as text.
     pub fn text(&mut self, value: Option<&Value>, relative: &str) -> Option<String> {
         let value = self.value(value?, relative)?;

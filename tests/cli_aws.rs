@@ -12,7 +12,7 @@ use aws_support::fixture;
 use common::{binary, commit, git};
 use pipewright::model::status::ExecutionStatus;
 use pipewright::store::Store;
-use pipewright::store::history::ExecutionFilter;
+use pipewright::store::history::{HistoryFilter, Page};
 
 fn pipewright(args: &[&str], cwd: &Path) -> Output {
     Command::new(binary())
@@ -227,10 +227,10 @@ fn the_cloudformation_fixture_runs_here_with_pytest_and_skips_the_deploy() {
     assert_eq!(run.status.code(), Some(0), "{stdout}{}", text(&run.stderr));
 
     let store = Store::open(ws).expect("store");
-    let executions = store
-        .executions(&ExecutionFilter::default())
-        .expect("executions");
-    let execution = &executions[0];
+    let history = store
+        .history(&HistoryFilter::default(), Page::default())
+        .expect("history");
+    let execution = &history[0].execution;
     assert_eq!(execution.status, ExecutionStatus::Succeeded);
     let reports = store.test_reports(execution.id.as_str()).expect("reports");
     assert_eq!(reports.len(), 1, "{reports:?}");

@@ -109,6 +109,21 @@ pub fn duplicate(path: &Path) -> Result<PathBuf, FileError> {
     Ok(target)
 }
 
+/// The rule that keeps a pipeline and its file together: a pipeline's name is its file's
+/// name without `.pipeline.ron` (the workspace lists files; history, approvals and triggers
+/// go by the name). A problem at `name` when they differ.
+pub fn name_problem(path: &Path, pipeline: &Pipeline) -> Option<Problem> {
+    let stem = stem(path);
+    (pipeline.name != stem).then(|| Problem {
+        path: "name".into(),
+        message: format!(
+            "the pipeline is named \"{}\" but its file is {stem}{PIPELINE_SUFFIX}: a pipeline's name is its file's name; set the name to \"{stem}\", or use Rename… in the workspace panel to rename both",
+            pipeline.name
+        ),
+        position: None,
+    })
+}
+
 /// What validation cannot see because it reads no files: a Git repository or Folder path
 /// of `pipeline` that does not exist in the workspace `root`. The editor shows these with
 /// the other problems, so a pipeline from a template names its missing repository at once.
@@ -162,6 +177,25 @@ mod tests {
         assert_eq!(stem(&copy), "shop-copy");
         delete(&copy).unwrap();
         assert_eq!(pipeline_files(dir.path()), vec![second, renamed]);
+    }
+
+    #[test]
+    fn a_name_that_differs_from_the_file_name_is_a_problem_until_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = create(dir.path(), Template::Empty).unwrap();
+        let mut pipeline = ron_io::load(&path).unwrap().pipeline;
+        assert_eq!(name_problem(&path, &pipeline), None);
+        pipeline.name = "shop".into();
+        let problem = name_problem(&path, &pipeline).expect("a problem");
+        assert_eq!(problem.path, "name");
+        assert!(
+            problem
+                .message
+                .contains("its file is pipeline.pipeline.ron")
+        );
+        ron_io::save(&path, &pipeline).unwrap();
+        let renamed = rename(&path, "shop").unwrap();
+        assert_eq!(name_problem(&renamed, &pipeline), None);
     }
 
     #[test]

@@ -32,6 +32,7 @@ impl PipewrightApp {
     /// Writes the settings: the open workspace and pipeline, and how its canvas is shown.
     pub(super) fn remember(&mut self) {
         self.keep_view();
+        self.state.settings.views.retain(|file, _| file.exists());
         self.state.settings.last_workspace = self.workspace_root().map(Path::to_path_buf);
         self.state.settings.last_pipeline = self
             .state

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::model::ron_io::{self, LoadError, LoadedPipeline, SaveError};
-use crate::model::workspace::missing_sources;
+use crate::model::workspace::{missing_sources, name_problem};
 use crate::model::{Pipeline, Problem, validate};
 
 /// The most undo steps kept.
@@ -29,9 +29,11 @@ impl DiskStamp {
     }
 }
 
-/// The rules' problems and the sources missing from the file's folder.
+/// The rules' problems, a name that is not the file's, and the sources missing from the
+/// file's folder.
 fn problems_of(path: &Path, pipeline: &Pipeline) -> Vec<Problem> {
-    let mut problems = validate(pipeline);
+    let mut problems: Vec<Problem> = name_problem(path, pipeline).into_iter().collect();
+    problems.extend(validate(pipeline));
     let root = path.parent().unwrap_or(Path::new("."));
     problems.extend(missing_sources(root, pipeline));
     problems
@@ -180,6 +182,7 @@ impl Document {
     pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
         self.source = ron_io::save_edit(path, &self.source, &self.saved, &self.pipeline)?;
         self.path = path.to_path_buf();
+        self.problems = problems_of(&self.path, &self.pipeline);
         self.saved = self.pipeline.clone();
         self.stamp = DiskStamp::of(path);
         self.group = None;

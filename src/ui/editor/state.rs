@@ -10,6 +10,8 @@ use super::placement::DropTarget;
 use crate::model::edit::{self, ActionRef};
 use crate::model::ron_io::{LoadError, SaveError};
 use crate::model::strings::action_strings_mut;
+use crate::model::validate::check_entity_name;
+use crate::model::workspace;
 use crate::model::{Action, Category, Pipeline};
 use crate::ui::command::PipelineSettings;
 
@@ -305,8 +307,13 @@ impl Editor {
         self.document.save()
     }
 
-    /// Saves to another file, which becomes the document's file.
+    /// Saves to another file, which becomes the document's file. The pipeline takes the new
+    /// file's name (when it is a valid pipeline name), so name and file stay together.
     pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
+        let name = workspace::stem(path);
+        if name != self.pipeline().name && check_entity_name("pipeline", &name).is_ok() {
+            self.document.edit(None, |p| p.name = name);
+        }
         self.document.save_as(path)
     }
 }

@@ -64,6 +64,15 @@ pub(super) enum FolderTarget {
     Field(FolderField),
 }
 
+/// What a picked file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FileTarget {
+    /// An AWS definition to import.
+    Import,
+    /// Where to write an export.
+    Export(crate::model::aws::export::Format),
+}
+
 /// The edge of the OS and the answers the app waits for from it.
 pub(super) struct Services {
     pub(super) data_dir: PathBuf,
@@ -72,6 +81,7 @@ pub(super) struct Services {
     pub(super) watch: WatchOptions,
     pub(super) folder_request: Option<(Receiver<Option<PathBuf>>, FolderTarget)>,
     pub(super) save_as_request: Option<Receiver<Option<PathBuf>>>,
+    pub(super) file_request: Option<(Receiver<Option<PathBuf>>, FileTarget)>,
 }
 
 /// What the app shows and how: written only by command handling (and the between-frames
@@ -110,6 +120,7 @@ impl PipewrightApp {
                 watch: launch.watch,
                 folder_request: None,
                 save_as_request: None,
+                file_request: None,
             },
             state: AppState {
                 settings,

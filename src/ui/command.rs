@@ -16,6 +16,7 @@ use super::editor::inspector::FolderField;
 use super::editor::placement::DropTarget;
 use crate::engine::StartRequest;
 use crate::execution::ExecutionId;
+use crate::model::aws::export::Format;
 use crate::model::edit::ActionRef;
 use crate::model::status::{RetryMode, StopMode};
 use crate::model::templates::Template;
@@ -66,6 +67,22 @@ pub enum AppCommand {
     Reload,
     /// Keep the edits although the file changed on disk.
     KeepEdits,
+    /// Ask for an AWS CodePipeline definition (JSON or CloudFormation) to import.
+    PickImport,
+    /// Import a definition into the workspace, open it and show the report.
+    Import(PathBuf),
+    /// Ask where to export the open pipeline.
+    PickExport(Format),
+    /// Export the open pipeline; without `lossy`, anything that cannot be expressed is
+    /// shown first.
+    ExportTo {
+        /// The file to write.
+        path: PathBuf,
+        /// CodePipeline JSON or CloudFormation.
+        format: Format,
+        /// Leave out what cannot be expressed.
+        lossy: bool,
+    },
 
     // ---- Editing the open pipeline ----
     /// Undo one step.

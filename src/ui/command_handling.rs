@@ -66,6 +66,14 @@ impl PipewrightApp {
                 self.save();
             }
             AppCommand::SaveAs => self.ask_save_as(ctx),
+            AppCommand::PickImport => self.ask_import(ctx),
+            AppCommand::Import(file) => self.import_file(&file),
+            AppCommand::PickExport(format) => self.ask_export(ctx, format),
+            AppCommand::ExportTo {
+                path,
+                format,
+                lossy,
+            } => self.export_to(path, format, lossy),
             AppCommand::SaveTo(path) => self.save_to(path),
             AppCommand::AskRename(path) => {
                 self.state.dialog = Some(Dialog::Rename {
@@ -408,6 +416,7 @@ impl AppCommand {
         matches!(
             self,
             AppCommand::OpenFile(_)
+                | AppCommand::Import(_)
                 | AppCommand::OpenWorkspace(_)
                 | AppCommand::NewPipeline(_)
                 | AppCommand::Quit

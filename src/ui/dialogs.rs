@@ -8,6 +8,7 @@ use egui::{Id, Modal};
 
 use super::command::{AppCommand, Commands};
 use super::run::dialog::RunDialog;
+use super::transfer_report::TransferReport;
 use crate::execution::ExecutionId;
 use crate::model::status::{RetryMode, StopMode};
 
@@ -51,6 +52,8 @@ pub enum Dialog {
     },
     /// Values for a run.
     Run(Box<RunDialog>),
+    /// What an import or export did, item by item.
+    Transfer(Box<TransferReport>),
     /// Disable (with a reason) or enable the transition into a stage.
     Transition {
         /// The pipeline.
@@ -85,6 +88,10 @@ type Answer = Option<Option<AppCommand>>;
 pub fn show(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Commands) {
     if let Dialog::Run(run) = dialog {
         run.show(ctx, commands);
+        return;
+    }
+    if let Dialog::Transfer(report) = dialog {
+        report.show(ctx, commands);
         return;
     }
     let mut answer: Answer = None;
@@ -241,7 +248,7 @@ pub fn show(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Commands) {
                 ui.label(text.as_str());
                 answer = buttons(ui, &["OK"]).map(|_| None);
             }
-            Dialog::Run(_) => {}
+            Dialog::Run(_) | Dialog::Transfer(_) => {}
         }
     });
     if answer.is_none() && modal.should_close() {

@@ -10,6 +10,7 @@ use super::editor::canvas::{CanvasMode, Overlay};
 use super::editor::{inspector, outline, palette};
 use super::theme;
 use super::workspace_panel;
+use crate::model::aws::export::Format;
 
 const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 const SAVE_AS: KeyboardShortcut =
@@ -146,6 +147,7 @@ impl PipewrightApp {
 
     fn file_menu(&mut self, ui: &mut Ui, ctx: &egui::Context) {
         let open = self.state.editor.is_some();
+        let workspace_open = self.state.workspace.is_some();
         let commands = &mut self.commands;
         ui.menu_button("File", |ui| {
             for (template, label) in crate::model::templates::Template::ALL {
@@ -158,6 +160,27 @@ impl PipewrightApp {
                 commands.push(AppCommand::PickWorkspace);
                 ui.close();
             }
+            ui.separator();
+            if ui
+                .add_enabled(workspace_open, egui::Button::new("Import…"))
+                .on_hover_text("Import an AWS CodePipeline (get-pipeline JSON or CloudFormation) into this folder")
+                .clicked()
+            {
+                commands.push(AppCommand::PickImport);
+                ui.close();
+            }
+            ui.add_enabled_ui(open, |ui| {
+                ui.menu_button("Export…", |ui| {
+                    if ui.button("CodePipeline JSON…").clicked() {
+                        commands.push(AppCommand::PickExport(Format::CodePipelineJson));
+                        ui.close();
+                    }
+                    if ui.button("CloudFormation template…").clicked() {
+                        commands.push(AppCommand::PickExport(Format::CloudFormation));
+                        ui.close();
+                    }
+                });
+            });
             ui.separator();
             let save = egui::Button::new("Save").shortcut_text(ctx.format_shortcut(&SAVE));
             if ui.add_enabled(open, save).clicked() {

@@ -1,7 +1,7 @@
 //! Between frames: news from outside becomes commands or state. Engine events and answers,
 //! file changes on disk, file dialog answers, close requests, and the window title.
 
-use super::app::{BottomTab, FolderTarget, PipewrightApp};
+use super::app::{BottomTab, FileTarget, FolderTarget, PipewrightApp};
 use super::command::{AppCommand, Notice};
 use super::dialogs::Dialog;
 use super::run::reader::Query;
@@ -109,6 +109,22 @@ impl PipewrightApp {
                 self.commands.push(match target {
                     FolderTarget::Workspace => AppCommand::OpenWorkspace(folder),
                     FolderTarget::Field(field) => AppCommand::SetFolder(field, folder),
+                });
+            }
+        }
+        if let Some((receiver, target)) = &self.services.file_request
+            && let Ok(answer) = receiver.try_recv()
+        {
+            let target = *target;
+            self.services.file_request = None;
+            if let Some(path) = answer {
+                self.commands.push(match target {
+                    FileTarget::Import => AppCommand::Import(path),
+                    FileTarget::Export(format) => AppCommand::ExportTo {
+                        path,
+                        format,
+                        lossy: false,
+                    },
                 });
             }
         }

@@ -15,6 +15,8 @@ mod run_frame;
 pub mod services;
 pub mod settings;
 pub mod theme;
+mod transfer;
+pub mod transfer_report;
 pub mod workspace;
 pub mod workspace_panel;
 

@@ -12,6 +12,15 @@ pub trait Dialogs: Send + Sync {
     /// Asks where to save a pipeline file.
     fn save_file(&self, ctx: &egui::Context, start: &Path, name: &str)
     -> Receiver<Option<PathBuf>>;
+    /// Asks for a file to read (an AWS pipeline definition to import).
+    fn pick_file(&self, ctx: &egui::Context, start: &Path) -> Receiver<Option<PathBuf>>;
+    /// Asks where to write an export (a JSON file).
+    fn save_export(
+        &self,
+        ctx: &egui::Context,
+        start: &Path,
+        name: &str,
+    ) -> Receiver<Option<PathBuf>>;
     /// Shows a folder in the desktop's file manager.
     fn open_folder(&self, folder: &Path) -> Result<(), String>;
 }
@@ -50,6 +59,43 @@ impl Dialogs for NativeDialogs {
         });
         receiver
     }
+    fn pick_file(&self, ctx: &egui::Context, start: &Path) -> Receiver<Option<PathBuf>> {
+        let (sender, receiver) = channel();
+        let (ctx, start) = (ctx.clone(), start.to_path_buf());
+        std::thread::spawn(move || {
+            let file = rfd::FileDialog::new()
+                .set_directory(start)
+                .add_filter(
+                    "CodePipeline or CloudFormation",
+                    &["json", "yml", "yaml", "template"],
+                )
+                .pick_file();
+            let _ = sender.send(file);
+            ctx.request_repaint();
+        });
+        receiver
+    }
+
+    fn save_export(
+        &self,
+        ctx: &egui::Context,
+        start: &Path,
+        name: &str,
+    ) -> Receiver<Option<PathBuf>> {
+        let (sender, receiver) = channel();
+        let (ctx, start, name) = (ctx.clone(), start.to_path_buf(), name.to_string());
+        std::thread::spawn(move || {
+            let file = rfd::FileDialog::new()
+                .set_directory(start)
+                .set_file_name(name)
+                .add_filter("JSON", &["json"])
+                .save_file();
+            let _ = sender.send(file);
+            ctx.request_repaint();
+        });
+        receiver
+    }
+
     fn open_folder(&self, folder: &Path) -> Result<(), String> {
         std::process::Command::new("xdg-open")
             .arg(folder)

@@ -24,6 +24,8 @@ pub const LANE: Color32 = Color32::from_rgb(0x20, 0x24, 0x2b);
 pub const LANE_HEADER: Color32 = Color32::from_rgb(0x29, 0x2e, 0x37);
 /// Background of a card.
 pub const CARD: Color32 = Color32::from_rgb(0x30, 0x36, 0x40);
+/// Cards of actions that run on AWS only (foreign actions).
+pub const AWS_ONLY: Color32 = Color32::from_rgb(0x22, 0x2c, 0x3c);
 /// Main text on cards and lanes.
 pub const TEXT: Color32 = Color32::from_rgb(0xe6, 0xe9, 0xee);
 /// Secondary text.

@@ -20,6 +20,7 @@ use pipewright::ui::{Launch, PipewrightApp};
 pub struct FakeDialogs {
     pub folder: Mutex<Option<PathBuf>>,
     pub save: Mutex<Option<PathBuf>>,
+    pub pick: Mutex<Option<PathBuf>>,
     pub opened: Mutex<Vec<PathBuf>>,
 }
 
@@ -31,6 +32,23 @@ impl Dialogs for FakeDialogs {
     }
 
     fn save_file(
+        &self,
+        _ctx: &egui::Context,
+        _start: &Path,
+        _name: &str,
+    ) -> Receiver<Option<PathBuf>> {
+        let (sender, receiver) = channel();
+        let _ = sender.send(self.save.lock().expect("lock").take());
+        receiver
+    }
+
+    fn pick_file(&self, _ctx: &egui::Context, _start: &Path) -> Receiver<Option<PathBuf>> {
+        let (sender, receiver) = channel();
+        let _ = sender.send(self.pick.lock().expect("lock").take());
+        receiver
+    }
+
+    fn save_export(
         &self,
         _ctx: &egui::Context,
         _start: &Path,

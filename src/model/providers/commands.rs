@@ -30,6 +30,7 @@ static INFO: ProviderInfo = ProviderInfo {
     outputs: None,
     collects_files: true,
     approval: false,
+    aws_only: false,
     palette: &[
         PaletteEntry {
             category: Category::Build,

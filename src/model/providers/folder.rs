@@ -24,6 +24,7 @@ static INFO: ProviderInfo = ProviderInfo {
     outputs: Some(SOURCE_OUTPUTS),
     collects_files: false,
     approval: false,
+    aws_only: false,
     palette: &[PaletteEntry {
         category: Category::Source,
         label: "Folder",

@@ -48,6 +48,7 @@ static INFO: ProviderInfo = ProviderInfo {
     outputs: None,
     collects_files: false,
     approval: false,
+    aws_only: true,
     palette: &[],
 };
 

@@ -47,6 +47,7 @@ static INFO: ProviderInfo = ProviderInfo {
     }),
     collects_files: false,
     approval: false,
+    aws_only: false,
     palette: &[PaletteEntry {
         category: Category::Deploy,
         label: "Deploy",

@@ -39,6 +39,7 @@ static INFO: ProviderInfo = ProviderInfo {
     }),
     collects_files: false,
     approval: true,
+    aws_only: false,
     palette: &[PaletteEntry {
         category: Category::Approval,
         label: "Approval",

@@ -68,6 +68,8 @@ pub struct ProviderInfo {
     pub collects_files: bool,
     /// Whether it waits for a person (its timeout lives in its configuration).
     pub approval: bool,
+    /// Whether it only runs on AWS (a foreign action: skipped here).
+    pub aws_only: bool,
     /// How the palette offers it; empty when it cannot be added from the palette.
     pub palette: &'static [PaletteEntry],
 }

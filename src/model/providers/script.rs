@@ -33,6 +33,7 @@ static INFO: ProviderInfo = ProviderInfo {
     outputs: None,
     collects_files: false,
     approval: false,
+    aws_only: false,
     palette: &[PaletteEntry {
         category: Category::Invoke,
         label: "Invoke",

@@ -40,6 +40,8 @@ pub struct CardView {
     pub provider: &'static str,
     /// One line about its configuration.
     pub detail: String,
+    /// It runs on AWS only (a foreign action): drawn apart, skipped when run here.
+    pub aws_only: bool,
     /// How many validation problems it has.
     pub problems: usize,
     /// Its latest run, in the run view.
@@ -131,9 +133,14 @@ pub fn card_shapes(
 ) -> Vec<Shape> {
     let radius = CornerRadius::from(8.0 * zoom);
     let accent = theme::category_color(view.category);
+    let base = if view.aws_only {
+        theme::AWS_ONLY
+    } else {
+        theme::CARD
+    };
     let fill = match &view.run {
-        Some(run) => mix(theme::CARD, run.color, 0.22),
-        None => theme::CARD,
+        Some(run) => mix(base, run.color, 0.22),
+        None => base,
     };
     let stroke = if selected {
         Stroke::new(2.5, theme::ACCENT)
@@ -193,12 +200,22 @@ pub fn card_shapes(
         name,
         theme::TEXT,
     ));
-    let kind = format!("{} · {}", view.provider, view.category.as_str());
-    let kind = theme::one_line(painter, &kind, small.clone(), theme::TEXT_WEAK, width);
+    let (kind, kind_color) = if view.aws_only {
+        (
+            format!("☁ runs on AWS only · {}", view.category.as_str()),
+            theme::ACCENT,
+        )
+    } else {
+        (
+            format!("{} · {}", view.provider, view.category.as_str()),
+            theme::TEXT_WEAK,
+        )
+    };
+    let kind = theme::one_line(painter, &kind, small.clone(), kind_color, width);
     shapes.push(Shape::galley(
         Pos2::new(left, rect.min.y + 33.0 * zoom),
         kind,
-        theme::TEXT_WEAK,
+        kind_color,
     ));
     match &view.run {
         Some(run) => {

@@ -76,6 +76,7 @@ pub fn card_views(
                     category: action.category,
                     provider: action.provider.kind().as_str(),
                     detail: without_escapes(&action.provider.config().summary()),
+                    aws_only: action.provider.info().aws_only,
                     problems: counts.get(&at).copied().unwrap_or(0),
                     run: badges.get(&at).cloned(),
                 }),

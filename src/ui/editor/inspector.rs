@@ -152,6 +152,25 @@ fn pipeline_form(ui: &mut Ui, pipeline: &Pipeline, problems: &[Problem], command
     }
 }
 
+/// The stage's CodePipeline conditions, as imported: shown, kept for export, not run yet.
+fn conditions(ui: &mut Ui, stage: &crate::model::Stage) {
+    let named = stage.conditions.named();
+    if named.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.label(egui::RichText::new("Conditions (imported, not run yet)").strong())
+        .on_hover_text("Kept for export to AWS; Pipewright does not evaluate stage conditions yet");
+    for (name, value) in named {
+        ui.label(
+            egui::RichText::new(format!("{name}: {value}"))
+                .monospace()
+                .small()
+                .color(theme::TEXT_WEAK),
+        );
+    }
+}
+
 fn stage_form(
     ui: &mut Ui,
     pipeline: &Pipeline,
@@ -173,6 +192,7 @@ fn stage_form(
         commands.push(AppCommand::RenameStage(index, name));
     }
     form.errors(ui, "actions");
+    conditions(ui, stage);
     ui.add_space(6.0);
     ui.label(format!(
         "{} action(s). Add one by dragging from the palette, or click a palette item.",

@@ -116,8 +116,13 @@ pub fn show(
                 } else {
                     String::new()
                 };
+                let aws_only = if action.provider.info().aws_only {
+                    "   ☁ AWS only"
+                } else {
+                    ""
+                };
                 let text = egui::RichText::new(format!(
-                    "{} {}{order}",
+                    "{} {}{order}{aws_only}",
                     theme::category_icon(action.category),
                     action.name
                 ));

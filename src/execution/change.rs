@@ -165,19 +165,4 @@ impl Change {
             Change::TransitionChanged { .. } => None,
         }
     }
-
-    /// A short name of the kind of change.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Change::ExecutionStarted(_) => "ExecutionStarted",
-            Change::ExecutionWaiting { .. } => "ExecutionWaiting",
-            Change::ExecutionStatus { .. } => "ExecutionStatus",
-            Change::StageStatus { .. } => "StageStatus",
-            Change::AttemptStarted { .. } => "AttemptStarted",
-            Change::AttemptFinished { .. } => "AttemptFinished",
-            Change::ApprovalRequested { .. } => "ApprovalRequested",
-            Change::ApprovalDecided { .. } => "ApprovalDecided",
-            Change::TransitionChanged { .. } => "TransitionChanged",
-        }
-    }
 }

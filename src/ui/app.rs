@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 
-use super::command::{AppCommand, Commands, Notice};
+use super::command::{Commands, Notice};
 use super::dialogs::Dialog;
 use super::editor::inspector::FolderField;
 use super::editor::state::Editor;
@@ -225,11 +225,6 @@ impl PipewrightApp {
     /// The bottom panel's tab.
     pub fn bottom_tab(&self) -> BottomTab {
         self.state.bottom
-    }
-
-    /// Asks for something, as a panel would; it is carried out after the frame.
-    pub fn push(&mut self, command: AppCommand) {
-        self.commands.push(command);
     }
 
     /// Whether the open document has unsaved edits.

@@ -315,14 +315,4 @@ impl Commands {
     pub fn take(&mut self) -> Vec<AppCommand> {
         std::mem::take(&mut self.queue)
     }
-
-    /// Whether nothing waits.
-    pub fn is_empty(&self) -> bool {
-        self.queue.is_empty()
-    }
-
-    /// The commands waiting (for tests of widgets).
-    pub fn pending(&self) -> &[AppCommand] {
-        &self.queue
-    }
 }

@@ -71,10 +71,14 @@ impl eframe::App for PipewrightApp {
                 Mode::Edit => self.center(ui),
                 Mode::Run => self.run_center(ui),
             });
+        // What the panels asked for is carried out before the dialog is drawn, so a dialog a
+        // click opens shows in the same frame.
+        let ctx = ui.ctx().clone();
+        self.handle_commands(&ctx);
         if let Some(dialog) = &mut self.state.dialog {
-            dialogs::show(ui.ctx(), dialog, &mut self.commands);
+            dialogs::show(&ctx, dialog, &mut self.commands);
         }
-        self.handle_commands(&ui.ctx().clone());
+        self.handle_commands(&ctx);
     }
 }
 

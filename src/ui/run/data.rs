@@ -85,8 +85,6 @@ pub struct RunData {
     pub reports: Option<Reports>,
     /// How far the engine is.
     pub engine: EngineState,
-    /// Whether commands wait for the engine.
-    pub busy: bool,
 }
 
 impl RunData {
@@ -104,7 +102,6 @@ impl RunData {
             newer: 0,
             reports: None,
             engine: EngineState::Starting,
-            busy: false,
         }
     }
 
@@ -276,16 +273,89 @@ impl RunData {
         all
     }
 
-    /// Executions still in progress.
-    pub fn running(&self) -> usize {
-        self.executions.values().filter(|e| e.is_live()).count()
-    }
-
     /// The newest execution of `pipeline` in memory.
     pub fn latest_of(&self, pipeline: &str) -> Option<&ExecutionSnapshot> {
         self.executions
             .values()
             .filter(|e| e.pipeline == pipeline)
             .max_by_key(|e| e.started_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use indexmap::IndexMap;
+
+    use super::*;
+    use crate::execution::{NewExecution, Trigger};
+
+    fn started(index: usize) -> Change {
+        Change::ExecutionStarted(Box::new(NewExecution {
+            id: ExecutionId::from(format!("e{index}")),
+            pipeline: "p".into(),
+            file: "p.pipeline.ron".into(),
+            definition_hash: "h".into(),
+            definition: "(name: \"p\", stages: [])".into(),
+            trigger: Trigger::manual("ada"),
+            variables: IndexMap::new(),
+            source_revisions: IndexMap::new(),
+            stages: Vec::new(),
+            started_ms: index as i64,
+        }))
+    }
+
+    fn ended(index: usize) -> Change {
+        Change::ExecutionStatus {
+            execution_id: ExecutionId::from(format!("e{index}")),
+            status: ExecutionStatus::Succeeded,
+            reason: None,
+            at_ms: index as i64 + 1,
+        }
+    }
+
+    #[test]
+    fn memory_keeps_the_shown_the_live_and_the_recent_executions_only() {
+        let mut data = RunData::new(Path::new("/ws"));
+        for index in 0..1000 {
+            data.apply(&started(index));
+            if index != 500 {
+                data.apply(&ended(index));
+            }
+            data.evict(Some("e3"));
+        }
+        assert_eq!(
+            data.kept(),
+            RECENT_KEPT + 2,
+            "the recent, e3 (shown) and e500 (live)"
+        );
+        assert!(data.execution("e3").is_some());
+        assert!(data.execution("e500").is_some_and(|e| e.is_live()));
+        assert!(data.execution("e999").is_some());
+        assert!(data.execution("e10").is_none());
+        let newest = data.latest_of("p").map(|e| e.id.to_string());
+        assert_eq!(newest.as_deref(), Some("e999"));
+        assert_eq!(data.definitions.len(), 1, "one definition, shared by hash");
+    }
+
+    #[test]
+    fn a_start_and_an_end_are_noticed_and_make_history_stale() {
+        let mut data = RunData::new(Path::new("/ws"));
+        data.history_stale = false;
+        assert!(matches!(
+            data.apply(&started(1)),
+            Some(Noticed::Started {
+                triggered: false,
+                ..
+            })
+        ));
+        assert!(data.history_stale);
+        assert!(matches!(
+            data.apply(&ended(1)),
+            Some(Noticed::Ended {
+                status: ExecutionStatus::Succeeded,
+                ..
+            })
+        ));
+        assert!(data.execution("e1").is_some_and(|e| !e.is_live()));
     }
 }

@@ -96,7 +96,6 @@ impl RunServices {
             self.answered(answer, data, view, commands);
         }
         data.evict(view.shown.as_deref());
-        data.busy = self.engine.is_busy();
     }
 
     fn engine_news(&mut self, data: &mut RunData, commands: &mut Commands) {

@@ -218,6 +218,7 @@ impl RunData {
         let ended = self
             .order
             .iter()
+            .filter(|id| Some(id.as_str()) != keep)
             .filter(|id| self.executions.get(*id).is_some_and(|e| !e.is_live()))
             .count();
         let mut surplus = ended.saturating_sub(RECENT_KEPT);

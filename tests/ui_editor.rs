@@ -11,7 +11,7 @@ use pipewright::model::edit::ActionRef;
 use pipewright::model::ron_io;
 use pipewright::ui::dialogs::Dialog;
 use pipewright::ui::editor::canvas::Selection;
-use ui_support::{Setup, drag, problems, select_in_outline, type_into, wait_until};
+use ui_support::{Setup, drag, problems, request_close, select_in_outline, type_into, wait_until};
 
 type App = egui_kittest::Harness<'static, pipewright::ui::PipewrightApp>;
 
@@ -257,12 +257,7 @@ fn closing_the_window_with_unsaved_changes_asks_and_can_save() {
     app.key_press(Key::Delete);
     app.run();
     assert_eq!(names(&app, 2), ["Links"]);
-    app.input_mut()
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .events
-        .push(egui::ViewportEvent::Close);
+    request_close(&mut app);
     app.step();
     let commands = &app.output().viewport_output[&egui::ViewportId::ROOT].commands;
     assert!(commands.contains(&egui::ViewportCommand::CancelClose));

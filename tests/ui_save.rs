@@ -1,7 +1,7 @@
 //! Saving from the app, driven headless through egui_kittest: every example and the demo,
 //! with their comments, edited in the app (an action renamed, a command changed, an action
-//! added), saved and diffed: only the edited lines change. Panning and zooming never change
-//! the file; the view is remembered in the app's settings instead.
+//! added), saved and diffed: only the edited lines change. Panning, zooming and panel sizes
+//! never change the file; they are remembered in the app's settings instead.
 
 mod file_support;
 mod ui_support;
@@ -10,7 +10,8 @@ use egui::vec2;
 use egui_kittest::kittest::Queryable;
 use file_support::{comments, hand_written, line_diff};
 use pipewright::model::{Pipeline, Provider};
-use ui_support::{Setup, drag, save, select_in_outline, type_into};
+use pipewright::ui::settings::Settings;
+use ui_support::{Setup, drag, request_close, save, select_in_outline, type_into};
 
 type App = egui_kittest::Harness<'static, pipewright::ui::PipewrightApp>;
 
@@ -118,13 +119,7 @@ fn panning_and_zooming_leave_the_file_byte_identical_and_are_remembered() {
     save(&mut app);
     assert_eq!(std::fs::read(setup.file(name)).expect("read"), original);
 
-    app.input_mut()
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .events
-        .push(egui::ViewportEvent::Close);
-    app.run();
+    close(&mut app);
     assert_eq!(
         std::fs::read(setup.file(name)).expect("read"),
         original,
@@ -135,4 +130,42 @@ fn panning_and_zooming_leave_the_file_byte_identical_and_are_remembered() {
     let reopened = setup.app(name);
     assert_eq!(zoom(&reopened), zoomed, "the zoom comes from the settings");
     assert_eq!(reopened.state().editor().expect("open").canvas.view(), view);
+}
+
+fn close(app: &mut App) {
+    request_close(app);
+    app.run();
+}
+
+#[test]
+fn panel_sizes_come_from_the_settings_and_go_back_there() {
+    let setup = Setup::new();
+    let name = "lighthouse.pipeline.ron";
+    let original = std::fs::read(setup.file(name)).expect("read");
+    let settings = Settings::file(&setup.dir.path().join("data"));
+    std::fs::create_dir_all(settings.parent().expect("data folder")).expect("data folder");
+    let inspector_left = |right: f32| {
+        std::fs::write(
+            &settings,
+            format!("(panels: (left: 250.0, right: {right:.1}, bottom: 220.0))"),
+        )
+        .expect("write settings");
+        let mut app = setup.app(name);
+        let left = app.get_by_label("Pipeline name").rect().left();
+        close(&mut app);
+        left
+    };
+    let narrow = inspector_left(300.0);
+    let remembered = Settings::load(&settings).0.panels;
+    assert_eq!(
+        (remembered.left, remembered.right, remembered.bottom),
+        (250.0, 300.0, 220.0),
+        "the sizes go back to the settings unchanged"
+    );
+    let wide = inspector_left(480.0);
+    assert!(
+        (narrow - wide - 180.0).abs() < 1.0,
+        "a 180 pt wider inspector starts 180 pt further left: {narrow} vs {wide}"
+    );
+    assert_eq!(std::fs::read(setup.file(name)).expect("read"), original);
 }

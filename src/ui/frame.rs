@@ -39,31 +39,36 @@ impl eframe::App for PipewrightApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.shortcuts(ui);
         egui::Panel::top("top-bar").show(ui, |ui| self.top_bar(ui));
-        egui::Panel::left("left")
+        // Panel sizes start from the settings and are noted back there (view state).
+        let sizes = self.state.settings.panels;
+        let left = egui::Panel::left("left")
             .resizable(true)
-            .default_size(200.0)
+            .default_size(sizes.left)
             .size_range(160.0..=420.0)
             .show(ui, |ui| {
                 self.left_panel(ui);
             });
+        self.state.settings.panels.left = left.response.rect.width();
         if self.state.editor.is_some() {
-            egui::Panel::right("inspector")
+            let right = egui::Panel::right("inspector")
                 .resizable(true)
-                .default_size(340.0)
+                .default_size(sizes.right)
                 .size_range(260.0..=600.0)
                 .show(ui, |ui| match self.state.mode {
                     Mode::Edit => self.inspector(ui),
                     Mode::Run => self.run_details(ui),
                 });
-            egui::Panel::bottom("bottom")
+            let bottom = egui::Panel::bottom("bottom")
                 .resizable(true)
-                .default_size(300.0)
+                .default_size(sizes.bottom)
                 .size_range(80.0..=700.0)
                 .show(ui, |ui| {
                     // Keep the height the user chose even when a tab has little to show.
                     ui.set_min_height(ui.max_rect().height());
                     self.bottom_tabs(ui);
                 });
+            self.state.settings.panels.right = right.response.rect.width();
+            self.state.settings.panels.bottom = bottom.response.rect.height();
         }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(theme::CANVAS))

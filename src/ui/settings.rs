@@ -1,7 +1,7 @@
 //! What the app remembers between launches: the last workspace and pipeline, the last
-//! variable values used per pipeline, and how each pipeline's canvas was shown (zoom and
-//! pan: view state, which never goes into the pipeline file). Kept as RON in the user's data
-//! folder.
+//! variable values used per pipeline, and view state, which never goes into a pipeline file:
+//! how each pipeline's canvas was shown (zoom and pan) and the sizes of the side and bottom
+//! panels. Kept as RON in the user's data folder.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,31 @@ pub struct Settings {
     /// How each pipeline file's canvas was last shown.
     #[serde(default)]
     pub views: BTreeMap<PathBuf, CanvasView>,
+    /// The sizes the panels were last given.
+    #[serde(default)]
+    pub panels: PanelSizes,
+}
+
+/// The sizes of the resizable panels, in points.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PanelSizes {
+    /// The width of the left panel (pipelines and outline).
+    pub left: f32,
+    /// The width of the right panel (inspector or details).
+    pub right: f32,
+    /// The height of the bottom panel (problems, logs, history).
+    pub bottom: f32,
+}
+
+impl Default for PanelSizes {
+    fn default() -> Self {
+        Self {
+            left: 200.0,
+            right: 340.0,
+            bottom: 300.0,
+        }
+    }
 }
 
 impl Settings {
@@ -86,6 +111,7 @@ mod tests {
                 pan: [10.0, -4.5],
             },
         );
+        settings.panels.right = 420.0;
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), (settings, None));
         std::fs::write(&path, "(broken").unwrap();

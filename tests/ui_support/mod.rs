@@ -216,6 +216,16 @@ pub fn problems(app: &Harness<'static, PipewrightApp>) -> Vec<pipewright::model:
         .to_vec()
 }
 
+/// Asks to close the window, as the window manager would (the app answers on its next step).
+pub fn request_close(app: &mut Harness<'static, PipewrightApp>) {
+    app.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+}
+
 /// Saves with Ctrl+S.
 pub fn save(app: &mut Harness<'static, PipewrightApp>) {
     app.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);

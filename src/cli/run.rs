@@ -166,7 +166,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         .wait();
     let execution_id = match started {
         Ok(Reply::Started { execution_id }) => execution_id,
-        Ok(Reply::Done) => anyhow::bail!("the engine did not start an execution"),
+        Ok(_) => anyhow::bail!("the engine did not start an execution"),
         Err(error) => {
             eprintln!("pipewright: {error}");
             return Ok(EXIT_BAD_INPUT);
@@ -250,7 +250,7 @@ impl Watcher<'_> {
                         self.print_new_log_lines(&key);
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => {}
+                Ok(Event::Relinked { .. }) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     return (ExecutionStatus::Failed, interrupted);
                 }

@@ -15,9 +15,9 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
-use crate::execution::{AttemptKey, Change, ExecutionId, NewExecution};
+use crate::execution::{ActionId, AttemptKey, Change, ExecutionId, NewExecution};
 use crate::model::status::{ActionStatus, ExecutionStatus, RetryMode, StageStatus, StopMode};
-use crate::model::validate::check_approval_summary;
+use crate::model::validate::{check_approval_summary, check_variable_value};
 use crate::model::{Category, ron_io, validate};
 use crate::store::{Store, WorkspacePaths};
 
@@ -29,10 +29,14 @@ use super::gates::{Admission, Gates};
 use super::launch;
 use super::log_sink::LogSink;
 use super::process::{Launcher, ProcessTracker};
+use super::refusal::Refusal;
 use super::runner::{self, AttemptJob};
 use super::supervisor::Zygote;
 use super::user::current_user;
-use super::{Command, EngineError, EngineOptions, Event, Message, Reply, StartRequest};
+use super::{
+    Command, EngineError, EngineOptions, Event, LiveExecution, Message, Reply, StartRequest,
+    WaitingApproval,
+};
 
 /// Reports process groups of one attempt to the core.
 struct Tracker {
@@ -185,8 +189,61 @@ impl Core {
                 enabled,
                 reason,
             } => self.set_transition(&pipeline, &stage, enabled, reason),
+            Command::Status => self.status().map(Some),
         }
         .map(|reply| reply.unwrap_or(Reply::Done))
+    }
+
+    /// The executions in progress with what they run and the approvals they wait for.
+    fn status(&self) -> Result<Reply, EngineError> {
+        let mut live = Vec::new();
+        for execution in self.executions.values() {
+            let (index, waiting) = match execution.place {
+                Place::Waiting(index) => (index, true),
+                Place::InStage(index) => (index, false),
+            };
+            let definition = &execution.pipeline.stages[index];
+            let stage = &execution.stages[index];
+            let running = || {
+                definition
+                    .actions
+                    .iter()
+                    .zip(&stage.actions)
+                    .filter(|(_, run)| run.running.is_some())
+            };
+            let asked: Vec<ActionId> = running()
+                .filter(|(_, run)| run.running.as_ref().is_some_and(|r| r.awaiting_approval))
+                .map(|(action, _)| ActionId::new(&definition.name, &action.name))
+                .collect();
+            let approvals = if asked.is_empty() {
+                Vec::new()
+            } else {
+                self.store
+                    .approvals(&execution.id)?
+                    .into_iter()
+                    .filter(|row| row.approved.is_none() && asked.iter().any(|a| row.key.is_of(a)))
+                    .map(|row| WaitingApproval {
+                        action: row.key.action_id(),
+                        message: row.message,
+                        expires_ms: row.expires_ms,
+                    })
+                    .collect()
+            };
+            live.push(LiveExecution {
+                id: execution.id.clone(),
+                pipeline: execution.pipeline.name.clone(),
+                status: execution.status,
+                started_ms: execution.started_ms,
+                stage: definition.name.clone(),
+                waiting,
+                running: running()
+                    .map(|(action, _)| ActionId::new(&definition.name, &action.name))
+                    .collect(),
+                approvals,
+            });
+        }
+        live.sort_by_key(|execution| execution.started_ms);
+        Ok(Reply::Status(live))
     }
 
     /// Queues a change; [`Self::flush`] commits the queue and then publishes it.
@@ -245,15 +302,17 @@ impl Core {
                 action.name == *action_name && action.category == Category::Source
             });
             if !is_source {
-                return Err(EngineError::Refused(format!(
-                    "\"{action_name}\" is not a source action of pipeline {}: revision overrides name a source action",
-                    pipeline.name
-                )));
+                return Err(Refusal::NotASource {
+                    action: action_name.clone(),
+                    pipeline: pipeline.name.clone(),
+                }
+                .into());
             }
         }
-        let definition = ron_io::to_string(&pipeline)
-            .map_err(|error| EngineError::Refused(error.to_string()))?;
+        let definition =
+            ron_io::to_string(&pipeline).map_err(|error| Refusal::Unwritable(error.to_string()))?;
         let id = ExecutionId::new_random();
+        let started_ms = now_ms();
         let new = NewExecution {
             id: id.clone(),
             pipeline: pipeline.name.clone(),
@@ -264,13 +323,15 @@ impl Core {
             variables: variables.clone(),
             source_revisions: source_revisions.clone(),
             stages: pipeline.stages.iter().map(|s| s.name.clone()).collect(),
-            started_ms: now_ms(),
+            started_ms,
         };
         self.record(Change::ExecutionStarted(Box::new(new)));
         let mode = pipeline.execution_mode;
         let name = pipeline.name.clone();
         self.gates_for(&name).set_mode(mode);
-        let execution = Execution::new(id.clone(), Arc::new(pipeline), variables, source_revisions);
+        let mut execution =
+            Execution::new(id.clone(), Arc::new(pipeline), variables, source_revisions);
+        execution.started_ms = started_ms;
         self.executions.insert(id.clone(), execution);
         self.request_entry(&id, 0);
         Ok(Some(Reply::Started { execution_id: id }))
@@ -284,18 +345,24 @@ impl Core {
         approved: bool,
         summary: String,
     ) -> Result<Option<Reply>, EngineError> {
-        check_approval_summary(&summary).map_err(EngineError::Refused)?;
+        check_approval_summary(&summary).map_err(Refusal::BadSummary)?;
         let user = self.user.clone();
+        let wanted = ActionId::new(stage, action);
+        if !self.executions.contains_key(id) {
+            return Err(self.stale_approval(id, &wanted)?.into());
+        }
         let execution = self.live(id)?;
-        let (stage_index, action_index) = execution.locate(stage, action).ok_or_else(|| {
-            EngineError::Refused(format!("execution {id} has no action {stage}/{action}"))
-        })?;
+        let (stage_index, action_index) =
+            execution
+                .locate(stage, action)
+                .ok_or_else(|| Refusal::UnknownAction {
+                    id: id.into(),
+                    action: wanted.clone(),
+                })?;
         let run = &mut execution.stages[stage_index].actions[action_index];
         let attempt = run.attempts;
         let Some(running) = run.running.as_mut().filter(|r| r.awaiting_approval) else {
-            return Err(EngineError::Refused(format!(
-                "{stage}/{action} is not waiting for approval"
-            )));
+            return Err(self.stale_approval(id, &wanted)?.into());
         };
         running.awaiting_approval = false;
         let signals = running.signals.clone();
@@ -378,41 +445,46 @@ impl Core {
         mode: RetryMode,
     ) -> Result<Option<Reply>, EngineError> {
         if self.executions.contains_key(id) {
-            return Err(EngineError::Refused(format!(
-                "execution {id} is still in progress: only an ended execution's stage can be retried"
-            )));
+            return Err(Refusal::StillRunning { id: id.into() }.into());
         }
         let mut execution = Execution::load(&self.store, id).map_err(|error| match error {
             LoadError::Store(store) => EngineError::Store(store),
-            LoadError::Refused(text) => EngineError::Refused(text),
+            LoadError::Refused(refusal) => EngineError::Refused(refusal),
         })?;
         if !matches!(
             execution.status,
             ExecutionStatus::Failed | ExecutionStatus::Stopped
         ) {
-            return Err(EngineError::Refused(format!(
-                "execution {id} is {}: only a failed or stopped execution can be retried",
-                execution.status
-            )));
+            return Err(Refusal::NotRetryable {
+                id: id.into(),
+                status: execution.status,
+            }
+            .into());
         }
-        let stage_index = execution.stage_index(stage).ok_or_else(|| {
-            EngineError::Refused(format!("execution {id} has no stage \"{stage}\""))
-        })?;
+        let stage_index = execution
+            .stage_index(stage)
+            .ok_or_else(|| Refusal::UnknownStage {
+                id: id.into(),
+                stage: stage.to_string(),
+            })?;
         let stage_status = execution.stages[stage_index].status;
         if !matches!(
             stage_status,
             Some(StageStatus::Failed | StageStatus::Stopped)
         ) {
-            return Err(EngineError::Refused(format!(
-                "stage \"{stage}\" did not fail (it is {}): retry the stage that failed",
-                stage_status.map_or("not run", StageStatus::as_str)
-            )));
+            return Err(Refusal::StageDidNotFail {
+                stage: stage.to_string(),
+                status: stage_status
+                    .map_or("not run", StageStatus::as_str)
+                    .to_string(),
+            }
+            .into());
         }
         let pipeline = execution.pipeline.name.clone();
         let mode_of_pipeline = execution.pipeline.execution_mode;
         let gates = self.gates_for(&pipeline);
         gates.set_mode(mode_of_pipeline);
-        gates.reenter(stage, id).map_err(EngineError::Refused)?;
+        gates.reenter(stage, id)?;
         execution.status = ExecutionStatus::InProgress;
         execution.place = Place::InStage(stage_index);
         self.executions.insert(id.into(), execution);
@@ -465,13 +537,52 @@ impl Core {
 
     fn live(&mut self, id: &str) -> Result<&mut Execution, EngineError> {
         if !self.executions.contains_key(id) {
-            let known = self.store.execution(id)?;
-            return Err(EngineError::Refused(match known {
-                Some(row) => format!("execution {id} has already ended ({})", row.status),
-                None => format!("no execution {id}"),
-            }));
+            return Err(self.not_live(id)?.into());
         }
         Ok(self.executions.get_mut(id).expect("checked above"))
+    }
+
+    /// Why an execution that is not in progress cannot be changed.
+    fn not_live(&self, id: &str) -> Result<Refusal, EngineError> {
+        Ok(match self.store.execution(id)? {
+            Some(row) => Refusal::ExecutionEnded {
+                id: row.id,
+                status: row.status,
+                reason: row.reason,
+            },
+            None => Refusal::UnknownExecution(id.into()),
+        })
+    }
+
+    /// Why a decision on `action` comes too late: answered already, timed out, or its
+    /// execution is over.
+    fn stale_approval(&self, id: &str, action: &ActionId) -> Result<Refusal, EngineError> {
+        let latest = self
+            .store
+            .approvals(id)?
+            .into_iter()
+            .rfind(|approval| approval.key.is_of(action));
+        if let Some(approval) = latest {
+            if let (Some(approved), Some(by)) = (approval.approved, approval.decided_by) {
+                return Ok(Refusal::AlreadyAnswered {
+                    action: action.clone(),
+                    approved,
+                    by,
+                });
+            }
+            if approval.expires_ms <= now_ms() {
+                return Ok(Refusal::ApprovalTimedOut {
+                    action: action.clone(),
+                });
+            }
+        }
+        if self.executions.contains_key(id) {
+            Ok(Refusal::NotWaitingForApproval {
+                action: action.clone(),
+            })
+        } else {
+            self.not_live(id)
+        }
     }
 
     // ----- scheduling -----
@@ -859,34 +970,26 @@ fn resolve_variables(
     pipeline: &crate::model::Pipeline,
     overrides: &IndexMap<String, String>,
 ) -> Result<IndexMap<String, String>, EngineError> {
-    for name in overrides.keys() {
+    for (name, value) in overrides {
         if !pipeline.variables.iter().any(|v| v.name == *name) {
-            let declared: Vec<&str> = pipeline.variables.iter().map(|v| v.name.as_str()).collect();
-            return Err(EngineError::Refused(if declared.is_empty() {
-                format!(
-                    "pipeline {} declares no variables, so \"{name}\" cannot be set",
-                    pipeline.name
-                )
-            } else {
-                format!(
-                    "pipeline {} has no variable \"{name}\"; it declares {}",
-                    pipeline.name,
-                    declared.join(", ")
-                )
-            }));
+            return Err(Refusal::UnknownVariable {
+                pipeline: pipeline.name.clone(),
+                name: name.clone(),
+                declared: pipeline.variables.iter().map(|v| v.name.clone()).collect(),
+            }
+            .into());
         }
+        check_variable_value(value).map_err(|problem| Refusal::BadVariable {
+            name: name.clone(),
+            problem,
+        })?;
     }
     let mut values = IndexMap::new();
     for variable in &pipeline.variables {
         let value = overrides
             .get(&variable.name)
             .or(variable.default.as_ref())
-            .ok_or_else(|| {
-                EngineError::Refused(format!(
-                    "variable \"{}\" has no default: give it a value when starting",
-                    variable.name
-                ))
-            })?;
+            .ok_or_else(|| Refusal::MissingVariable(variable.name.clone()))?;
         values.insert(variable.name.clone(), value.clone());
     }
     Ok(values)

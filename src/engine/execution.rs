@@ -15,6 +15,7 @@ use crate::model::{Pipeline, ron_io};
 use crate::store::{Store, StoreError};
 
 use super::actions::Signal;
+use super::refusal::Refusal;
 
 /// Where an execution is in its pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +89,8 @@ pub struct Execution {
     pub stages: Vec<StageRun>,
     /// A stop that was asked for.
     pub stop: Option<(StopMode, String)>,
+    /// When it started (Unix ms).
+    pub started_ms: i64,
 }
 
 impl Execution {
@@ -116,6 +119,7 @@ impl Execution {
             outputs: HashMap::new(),
             stages,
             stop: None,
+            started_ms: 0,
         }
     }
 
@@ -123,13 +127,19 @@ impl Execution {
     pub fn load(store: &Store, id: &str) -> Result<Self, LoadError> {
         let row = store
             .execution(id)?
-            .ok_or_else(|| LoadError::Refused(format!("no execution {id}")))?;
+            .ok_or_else(|| LoadError::Refused(Refusal::UnknownExecution(id.into())))?;
         let text = store.definition(&row.definition_hash)?.ok_or_else(|| {
-            LoadError::Refused(format!("the definition of execution {id} is missing"))
+            LoadError::Refused(Refusal::Unloadable {
+                id: id.into(),
+                why: "its definition is missing from the store".into(),
+            })
         })?;
         let pipeline = ron_io::parse(&text, std::path::Path::new(&row.file))
             .map_err(|error| {
-                LoadError::Refused(format!("the stored definition cannot be read: {error}"))
+                LoadError::Refused(Refusal::Unloadable {
+                    id: id.into(),
+                    why: format!("the stored definition cannot be read: {error}"),
+                })
             })?
             .pipeline;
         let mut execution = Self::new(
@@ -139,6 +149,7 @@ impl Execution {
             row.source_revisions,
         );
         execution.status = row.status;
+        execution.started_ms = row.started_ms;
         let stage_rows = store.stages(id)?;
         for (stage, stage_row) in execution.stages.iter_mut().zip(&stage_rows) {
             stage.status = stage_row.status;
@@ -201,5 +212,5 @@ pub enum LoadError {
     Store(#[from] StoreError),
     /// The execution cannot be used.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
 }

@@ -9,6 +9,8 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::model::ExecutionMode;
 
+use super::refusal::Refusal;
+
 /// The answer to an execution asking to enter a stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Admission {
@@ -74,19 +76,21 @@ impl Gates {
     }
 
     /// `execution` re-enters `stage` for a retry. Fails with the reason when it may not.
-    pub fn reenter(&mut self, stage: &str, execution: &str) -> Result<(), String> {
+    pub fn reenter(&mut self, stage: &str, execution: &str) -> Result<(), Refusal> {
         let mode = self.mode;
         let gate = self.gate(stage);
         if mode != ExecutionMode::Parallel {
             if let Some(other) = gate.occupants.first() {
-                return Err(format!(
-                    "stage \"{stage}\" is running execution {other}: retry when it is free"
-                ));
+                return Err(Refusal::StageBusy {
+                    stage: stage.to_string(),
+                    other: other.clone(),
+                });
             }
             if let Some(newer) = gate.last_entered.as_ref().filter(|id| *id != execution) {
-                return Err(format!(
-                    "a newer execution ({newer}) has already run stage \"{stage}\""
-                ));
+                return Err(Refusal::NewerRanStage {
+                    stage: stage.to_string(),
+                    newer: newer.clone(),
+                });
             }
         }
         gate.occupants.push(execution.to_string());
@@ -211,6 +215,7 @@ mod tests {
             gates
                 .reenter("Test", "old")
                 .unwrap_err()
+                .to_string()
                 .contains("running execution new")
         );
         gates.leave("Test", "new");
@@ -218,6 +223,7 @@ mod tests {
             gates
                 .reenter("Test", "old")
                 .unwrap_err()
+                .to_string()
                 .contains("newer execution (new)")
         );
         assert!(gates.reenter("Test", "new").is_ok());

@@ -6,15 +6,19 @@
 
 pub mod actions;
 mod bus;
+mod command;
 mod core;
 mod dir_pool;
 mod execution;
 mod gates;
+mod handle;
 mod heartbeat;
+pub mod host_lock;
 mod launch;
 mod log_sink;
 pub mod process;
 pub mod recovery;
+pub mod refusal;
 mod runner;
 pub mod supervisor;
 pub mod test_reports;
@@ -27,105 +31,16 @@ use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use indexmap::IndexMap;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
-use crate::execution::{AttemptKey, Change, ExecutionId, Trigger};
-use crate::model::status::{RetryMode, StopMode};
-use crate::model::{Pipeline, Problem};
+use crate::execution::AttemptKey;
+use crate::model::Problem;
 use crate::store::{Store, StoreError};
 
-pub use bus::Waker;
-
-/// Something that happened, for front ends to show.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    /// A durable state change (already committed to the store).
-    Changed(Change),
-    /// An attempt's log file grew to `len` bytes.
-    LogGrew {
-        /// Which attempt.
-        key: AttemptKey,
-        /// The file's length now.
-        len: u64,
-    },
-}
-
-/// A request to start an execution.
-#[derive(Debug, Clone)]
-pub struct StartRequest {
-    /// The definition to run (a snapshot: later edits do not affect the execution).
-    pub pipeline: Pipeline,
-    /// The file it came from.
-    pub file: PathBuf,
-    /// Values for declared pipeline variables, overriding their defaults.
-    pub variables: IndexMap<String, String>,
-    /// Source action name → revision (commit) to take instead of the configured one.
-    pub source_revisions: IndexMap<String, String>,
-    /// What started it.
-    pub trigger: Trigger,
-}
-
-/// What front ends ask the engine to do.
-#[derive(Debug, Clone)]
-pub enum Command {
-    /// Start an execution.
-    Start(Box<StartRequest>),
-    /// Approve or reject a waiting approval.
-    Decide {
-        /// The execution.
-        execution_id: ExecutionId,
-        /// The approval's stage.
-        stage: String,
-        /// The approval action.
-        action: String,
-        /// Approve (true) or reject.
-        approved: bool,
-        /// Why (at most 512 characters).
-        summary: String,
-    },
-    /// Stop an execution.
-    Stop {
-        /// The execution.
-        execution_id: ExecutionId,
-        /// Wait for running actions, or kill them.
-        mode: StopMode,
-        /// Why.
-        reason: String,
-    },
-    /// Run a failed stage again.
-    RetryStage {
-        /// The failed execution.
-        execution_id: ExecutionId,
-        /// The failed stage.
-        stage: String,
-        /// Failed actions only, or all.
-        mode: RetryMode,
-    },
-    /// Disable or enable the transition into a stage.
-    SetTransition {
-        /// The pipeline.
-        pipeline: String,
-        /// The stage the transition leads into.
-        stage: String,
-        /// Enable (true) or disable.
-        enabled: bool,
-        /// Why it is disabled.
-        reason: Option<String>,
-    },
-}
-
-/// The engine's answer to a command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reply {
-    /// An execution started.
-    Started {
-        /// Its id.
-        execution_id: ExecutionId,
-    },
-    /// The command was carried out.
-    Done,
-}
+pub use bus::{EventBus, Waker};
+pub use command::{Command, Event, LiveExecution, Reply, StartRequest, WaitingApproval};
+pub use handle::{Answer, Commander, Pending};
+pub use refusal::Refusal;
 
 /// Why the engine refused or could not do something.
 #[derive(Debug, thiserror::Error)]
@@ -140,58 +55,20 @@ pub enum EngineError {
         problems: Vec<Problem>,
     },
     /// The command breaks a rule; the message says which and what to do.
-    #[error("{0}")]
-    Refused(String),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// The engine could not start its threads.
     #[error("cannot start the engine: {0}")]
     Startup(#[from] std::io::Error),
     /// The engine has shut down.
     #[error("the engine has shut down")]
     ShutDown,
-}
-
-/// A command's answer, to wait for or poll.
-pub struct Pending(oneshot::Receiver<Result<Reply, EngineError>>);
-
-impl Pending {
-    /// Blocks until the engine answers (do not call on the UI thread).
-    pub fn wait(self) -> Result<Reply, EngineError> {
-        self.0.blocking_recv().unwrap_or(Err(EngineError::ShutDown))
-    }
-
-    /// The answer, if it has arrived.
-    pub fn try_take(&mut self) -> Option<Result<Reply, EngineError>> {
-        match self.0.try_recv() {
-            Ok(answer) => Some(answer),
-            Err(oneshot::error::TryRecvError::Empty) => None,
-            Err(oneshot::error::TryRecvError::Closed) => Some(Err(EngineError::ShutDown)),
-        }
-    }
-}
-
-/// Sends commands to an engine from any thread; cheap to clone.
-#[derive(Clone)]
-pub struct Commander(mpsc::UnboundedSender<Message>);
-
-impl Commander {
-    /// Sends a command; the answer comes through the returned [`Pending`].
-    pub fn send(&self, command: Command) -> Pending {
-        let (reply, answer) = oneshot::channel();
-        if let Err(mpsc::error::SendError(Message::Command(_, reply))) =
-            self.0.send(Message::Command(command, reply))
-        {
-            let _ = reply.send(Err(EngineError::ShutDown));
-        }
-        Pending(answer)
-    }
-
-    /// Starts an execution and waits for its id (blocks: not for the UI thread).
-    pub fn start(&self, request: StartRequest) -> Result<ExecutionId, EngineError> {
-        match self.send(Command::Start(Box::new(request))).wait()? {
-            Reply::Started { execution_id } => Ok(execution_id),
-            Reply::Done => Err(EngineError::Refused("no execution was started".into())),
-        }
-    }
+    /// Another process hosts the workspace (see `host`): be its client instead.
+    #[error(transparent)]
+    Hosted(#[from] host_lock::LockError),
+    /// The workspace's host failed to carry out a command.
+    #[error("the workspace's host failed: {0}")]
+    Remote(String),
 }
 
 /// Engine settings.
@@ -209,7 +86,7 @@ const SHUTDOWN_LIMIT: Duration = Duration::from_secs(10);
 
 /// Messages the core thread handles, in order.
 enum Message {
-    Command(Command, oneshot::Sender<Result<Reply, EngineError>>),
+    Command(Command, Answer),
     AttemptDone {
         key: AttemptKey,
         result: actions::ActionResult,
@@ -228,12 +105,25 @@ pub struct Engine {
     workspace: PathBuf,
     core_thread: Option<JoinHandle<()>>,
     runtime: Option<tokio::runtime::Runtime>,
+    /// Released after the threads stopped (fields drop after `Drop::drop`).
+    _lock: host_lock::HostLock,
 }
 
 impl Engine {
-    /// Opens the workspace's store, recovers from a crashed earlier run, and starts.
+    /// Takes the workspace's host lock, opens its store, recovers from a crashed earlier run,
+    /// and starts. Fails with [`EngineError::Hosted`] when another process hosts it.
     pub fn start(workspace: &Path, options: EngineOptions) -> Result<Self, EngineError> {
+        Self::start_with_bus(workspace, options, Arc::new(EventBus::default()))
+    }
+
+    /// Like [`Self::start`], publishing events on `bus` (which may already have subscribers).
+    pub fn start_with_bus(
+        workspace: &Path,
+        options: EngineOptions,
+        bus: Arc<EventBus>,
+    ) -> Result<Self, EngineError> {
         let workspace = std::path::absolute(workspace)?;
+        let lock = host_lock::HostLock::acquire(&crate::store::WorkspacePaths::new(&workspace))?;
         let mut store = Store::open(&workspace)?;
         recovery::recover(&mut store)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -243,7 +133,6 @@ impl Engine {
             .build()?;
         let pool = dir_pool::DirPool::new(&store.paths().scratch())?;
         let zygote = supervisor::Zygote::start()?;
-        let bus = Arc::new(bus::EventBus::default());
         let live = Arc::new(AtomicUsize::new(0));
         runtime.spawn(heartbeat::beat(store.paths().heartbeat(), live.clone()));
         let (sender, receiver) = mpsc::unbounded_channel();
@@ -267,6 +156,7 @@ impl Engine {
             workspace,
             core_thread: Some(core_thread),
             runtime: Some(runtime),
+            _lock: lock,
         })
     }
 
@@ -292,7 +182,7 @@ impl Engine {
 
     /// A handle that sends commands from another thread (such as the trigger watcher).
     pub fn commander(&self) -> Commander {
-        Commander(self.sender.clone())
+        Commander::core(self.sender.clone())
     }
 
     /// Stops every running execution (killing its processes) and the engine's threads.

@@ -28,7 +28,7 @@ pub const MAX_ACTION_TIMEOUT: Duration = Duration::from_days(1);
 pub use super::providers::{MAX_APPROVAL_MESSAGE, MAX_APPROVAL_TIMEOUT, MAX_KEEP_RELEASES};
 
 /// One thing wrong with a pipeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Where in the pipeline, e.g. `stages[2].actions[0].input_artifacts[0]`.
     pub path: String,
@@ -118,6 +118,20 @@ fn check_artifact_name(name: &str) -> Result<(), String> {
     check_charset("artifact", name, 100, "letters, digits, '_' and '-'", |c| {
         c.is_ascii_alphanumeric() || matches!(c, '_' | '-')
     })
+}
+
+/// The longest value a pipeline variable may hold (a default or a value given at start).
+pub const MAX_VARIABLE_VALUE: usize = 1000;
+
+/// Checks a pipeline variable's value: at most [`MAX_VARIABLE_VALUE`] characters.
+pub fn check_variable_value(value: &str) -> Result<(), String> {
+    if value.chars().count() > MAX_VARIABLE_VALUE {
+        Err(format!(
+            "the value is longer than {MAX_VARIABLE_VALUE} characters: shorten it"
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 fn check_variable_name(kind: &str, name: &str) -> Result<(), String> {
@@ -280,15 +294,8 @@ impl Checker {
                     ),
                 );
             }
-            if variable
-                .default
-                .as_ref()
-                .is_some_and(|value| value.chars().count() > 1000)
-            {
-                self.report(
-                    format!("{path}.default"),
-                    "the default value is longer than 1000 characters: shorten it",
-                );
+            if let Some(Err(problem)) = variable.default.as_deref().map(check_variable_value) {
+                self.report(format!("{path}.default"), problem);
             }
             if variable
                 .description

@@ -38,6 +38,11 @@ impl WorkspacePaths {
         self.state_dir().join("heartbeat")
     }
 
+    /// The lock file held by the process that hosts the workspace's engine.
+    pub fn host_lock(&self) -> PathBuf {
+        self.state_dir().join("host.lock")
+    }
+
     /// The SQLite database.
     pub fn database(&self) -> PathBuf {
         self.state_dir().join("state.db")

@@ -75,7 +75,7 @@ impl Workspace {
             .expect("starts");
         match reply {
             Reply::Started { execution_id } => execution_id.to_string(),
-            Reply::Done => panic!("no execution id"),
+            other => panic!("no execution id: {other:?}"),
         }
     }
 

@@ -12,7 +12,9 @@ use super::literal::decode;
 use super::syntax::{Node, NodeKind, Tree};
 
 /// A 1-based line and column (in characters) in a text file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Position {
     /// 1-based line.
     pub line: usize,

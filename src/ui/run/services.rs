@@ -118,7 +118,7 @@ impl RunServices {
                 Ok(Reply::Started { execution_id }) => {
                     commands.push(AppCommand::ShowStarted(execution_id));
                 }
-                Ok(Reply::Done) => {}
+                Ok(Reply::Done | Reply::Status(_)) => {}
                 Err(why) => commands.push(AppCommand::Report(Notice::error(why))),
             }
         }
@@ -140,6 +140,11 @@ impl RunServices {
                 Event::Changed(change) => data.apply(change),
                 Event::LogGrew { key, len } => {
                     data.log_grew(key, *len);
+                    None
+                }
+                Event::Relinked { .. } => {
+                    // Events may have been missed while the host changed: read history again.
+                    data.history_stale = true;
                     None
                 }
             };

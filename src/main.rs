@@ -9,8 +9,8 @@ fn main() -> ExitCode {
     match pipewright::cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("pipewright: {error:#}");
-            ExitCode::from(pipewright::cli::EXIT_BAD_INPUT)
+            eprintln!("pipewright: {error}");
+            ExitCode::from(error.code)
         }
     }
 }

@@ -245,9 +245,32 @@ fn kill_9_of_the_host_takes_every_tree_down_and_is_recorded_as_interrupted() {
     let killed_at = chrono::Utc::now();
     let took = escaper.wait_none_left();
     eprintln!("the escaping tree was gone {took:?} after kill -9 of its host");
-    // Recovery runs later than the crash: the record must still say when it really ended.
+    // Recovery runs at the next start, later than the crash: the record must still say when
+    // the execution really ended.
     std::thread::sleep(Duration::from_secs(3));
-    let row = history_json(dir.path());
+    std::fs::write(
+        dir.path().join("next.pipeline.ron"),
+        r#"(name: "next", stages: [(name: "S", actions: [(name: "A", category: Build, provider: Commands(commands: ["true"]))])])"#,
+    )
+    .expect("write");
+    let next = Command::new(binary())
+        .args(["run", "next.pipeline.ron"])
+        .current_dir(dir.path())
+        .output()
+        .expect("the next start");
+    assert_eq!(next.status.code(), Some(0), "{}", text(&next));
+    let output = Command::new(binary())
+        .args(["history", "--json", "--pipeline", "escaper"])
+        .current_dir(dir.path())
+        .output()
+        .expect("history runs");
+    let row: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .next()
+            .expect("the escaper's execution"),
+    )
+    .expect("json");
     assert_eq!(row["status"], "Failed");
     assert_eq!(row["reason"], "interrupted: Pipewright exited");
     let ended: chrono::DateTime<chrono::Utc> = row["ended"]

@@ -6,10 +6,10 @@ use chrono::{Local, TimeZone};
 use serde_json::json;
 
 use crate::clock::format_duration_ms;
-use crate::engine::recovery;
+use crate::model::workspace;
 use crate::store::history::{HistoryEntry, HistoryFilter, Page};
 use crate::store::logs::{Stream, read_lines};
-use crate::store::{AttemptRow, Store};
+use crate::store::{AttemptRow, Store, StoreError};
 
 use super::output::{Output, finish};
 use super::{EXIT_BAD_INPUT, EXIT_OK};
@@ -49,15 +49,25 @@ pub struct LogsArgs {
     pub timestamps: bool,
 }
 
-fn open(workspace: Option<&Path>) -> anyhow::Result<Option<Store>> {
+/// The store to read, or the exit code to end with.
+fn open(workspace: Option<&Path>) -> Result<Store, u8> {
     let root = workspace.unwrap_or(Path::new("."));
     if !root.is_dir() {
         eprintln!("pipewright: {} is not a folder", root.display());
-        return Ok(None);
+        return Err(EXIT_BAD_INPUT);
     }
-    let mut store = Store::open(root)?;
-    recovery::recover(&mut store)?;
-    Ok(Some(store))
+    // Reading history writes nothing: not even crash recovery, which the next host runs.
+    match Store::open_read_only(root) {
+        Ok(store) => Ok(store),
+        Err(StoreError::NoHistory(_)) if !workspace::pipeline_files(root).is_empty() => {
+            println!("no executions yet");
+            Err(EXIT_OK)
+        }
+        Err(error) => {
+            eprintln!("pipewright: {error}");
+            Err(EXIT_BAD_INPUT)
+        }
+    }
 }
 
 fn local_time(ms: i64) -> String {
@@ -76,8 +86,9 @@ fn rfc3339(ms: i64) -> String {
 
 /// Lists executions, newest first.
 pub fn history(args: HistoryArgs) -> anyhow::Result<u8> {
-    let Some(store) = open(args.workspace.as_deref())? else {
-        return Ok(EXIT_BAD_INPUT);
+    let store = match open(args.workspace.as_deref()) {
+        Ok(store) => store,
+        Err(code) => return Ok(code),
     };
     let filter = HistoryFilter {
         pipeline: args.pipeline.clone(),
@@ -154,8 +165,9 @@ fn print_history(
 
 /// Prints the logs of an execution.
 pub fn logs(args: LogsArgs) -> anyhow::Result<u8> {
-    let Some(store) = open(args.workspace.as_deref())? else {
-        return Ok(EXIT_BAD_INPUT);
+    let store = match open(args.workspace.as_deref()) {
+        Ok(store) => store,
+        Err(code) => return Ok(code),
     };
     let id = match store.resolve_execution_id(&args.execution) {
         Ok(id) => id,

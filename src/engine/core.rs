@@ -153,7 +153,7 @@ impl Core {
         let flushed = self.flush();
         match reply {
             Some((sender, answer)) => {
-                let _ = sender.send(flushed.and(answer));
+                sender.send(flushed.and(answer));
             }
             None => {
                 if let Err(error) = flushed {

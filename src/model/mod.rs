@@ -9,6 +9,7 @@ pub mod edit;
 pub mod file;
 pub mod pipeline;
 pub mod providers;
+pub mod quote;
 pub mod ron_io;
 pub mod status;
 pub mod strings;

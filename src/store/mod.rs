@@ -46,6 +46,9 @@ pub enum StoreError {
     /// No execution matches an id or prefix.
     #[error("no execution has an id starting with \"{0}\": list them with `pipewright history`")]
     UnknownExecution(String),
+    /// The folder has no Pipewright history.
+    #[error("{} has no Pipewright history (no .pipewright/state.db): run a pipeline there first, or give the workspace folder", .0.display())]
+    NoHistory(PathBuf),
     /// Several executions match an id prefix.
     #[error("\"{0}\" matches several executions: give more characters of the id")]
     AmbiguousExecution(String),
@@ -78,6 +81,54 @@ impl Store {
             )
             .map_err(|e| open_error(Box::new(e)))?;
         schema::migrate(&mut connection)?;
+        Ok(Self {
+            connection,
+            paths,
+            owner: owner::Owner::current(),
+        })
+    }
+
+    /// Opens the state of the workspace at `root` for reading only: creates, migrates and
+    /// writes nothing, and works on a read-only folder or mount (where SQLite cannot create
+    /// its shared-memory file, the database is opened as immutable).
+    pub fn open_read_only(root: &Path) -> Result<Self, StoreError> {
+        let paths = WorkspacePaths::new(root);
+        let database = paths.database();
+        if !database.is_file() {
+            return Err(StoreError::NoHistory(root.to_path_buf()));
+        }
+        let open_error = |source: rusqlite::Error| StoreError::Open {
+            path: database.clone(),
+            source: Box::new(source),
+        };
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let uri = |extra: &str| {
+            let path: String = database
+                .to_string_lossy()
+                .chars()
+                .map(|c| match c {
+                    '%' => "%25".to_string(),
+                    '?' => "%3F".to_string(),
+                    '#' => "%23".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            format!("file:{path}?mode=ro{extra}")
+        };
+        let attempt = |extra: &str| -> rusqlite::Result<Connection> {
+            let connection = Connection::open_with_flags(uri(extra), flags)?;
+            connection.busy_timeout(Duration::from_secs(10))?;
+            connection.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
+            Ok(connection)
+        };
+        let connection = match attempt("") {
+            Ok(connection) => connection,
+            // A read-only folder: no -shm file can be made, so read the file as it is.
+            Err(_) => attempt("&immutable=1").map_err(open_error)?,
+        };
+        schema::check_readable(&connection)?;
         Ok(Self {
             connection,
             paths,

@@ -144,6 +144,15 @@ pub enum MigrationError {
         /// The version found.
         found: usize,
     },
+    /// The database was written by an older Pipewright and has not been upgraded yet (only a
+    /// host upgrades it).
+    #[error(
+        "the database has schema version {found}, older than this Pipewright's ({CURRENT_VERSION}): run a pipeline in this workspace once to upgrade it"
+    )]
+    TooOld {
+        /// The version found.
+        found: usize,
+    },
     /// SQLite refused a statement.
     #[error("database migration failed: {0}")]
     Sql(#[from] rusqlite::Error),
@@ -166,6 +175,20 @@ pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
         transaction.execute_batch(sql)?;
         transaction.pragma_update(None, "user_version", (found + 1) as i64)?;
         transaction.commit()?;
+    }
+}
+
+fn version(connection: &Connection) -> Result<usize, MigrationError> {
+    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    Ok(usize::try_from(found).unwrap_or(usize::MAX))
+}
+
+/// Checks, without changing anything, that this build can read the database.
+pub fn check_readable(connection: &Connection) -> Result<(), MigrationError> {
+    match version(connection)? {
+        found if found > CURRENT_VERSION => Err(MigrationError::TooNew { found }),
+        found if found < CURRENT_VERSION => Err(MigrationError::TooOld { found }),
+        _ => Ok(()),
     }
 }
 

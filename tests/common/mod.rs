@@ -206,3 +206,20 @@ pub fn init_repo(dir: &Path) {
     std::fs::create_dir_all(dir).expect("mkdir");
     git(dir, &["init", "-q", "-b", "main"]);
 }
+
+/// Waits for the first change matching `wanted` on `events` (from an engine or a session).
+pub fn wait_event(
+    events: &Receiver<Event>,
+    what: &str,
+    mut wanted: impl FnMut(&Change) -> bool,
+) -> Change {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(Event::Changed(change)) if wanted(&change) => return change,
+            Ok(_) => {}
+            Err(_) => panic!("timed out waiting for {what}"),
+        }
+    }
+}

@@ -59,8 +59,16 @@ impl PipewrightApp {
         };
         let mut report = TransferReport::imported(file);
         let mut first = None;
-        for pipeline in imported {
+        for mut pipeline in imported {
             let target = free_file(&root, &pipeline.pipeline.name);
+            // A pipeline is named after its file.
+            if let Some(stem) = target
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(|name| name.strip_suffix(PIPELINE_SUFFIX))
+            {
+                pipeline.pipeline.name = stem.to_string();
+            }
             if let Err(error) = ron_io::save(&target, &pipeline.pipeline) {
                 self.report(Notice::error(error.to_string()));
                 return;

@@ -202,7 +202,7 @@ pub fn card_shapes(
     ));
     let (kind, kind_color) = if view.aws_only {
         (
-            format!("☁ runs on AWS only · {}", view.category.as_str()),
+            format!("runs on AWS only · {}", view.category.as_str()),
             theme::ACCENT,
         )
     } else {

@@ -117,7 +117,7 @@ pub fn show(
                     String::new()
                 };
                 let aws_only = if action.provider.info().aws_only {
-                    "   ☁ AWS only"
+                    "   (runs on AWS only)"
                 } else {
                     ""
                 };

@@ -12,7 +12,7 @@ impl ProviderForm for ForeignConfig {
     fn show(&mut self, ui: &mut Ui, form: &Form, _pick: &mut Option<&'static str>) {
         ui.label(
             egui::RichText::new(format!(
-                "☁ Runs on AWS only: {}/{}/{}. Pipewright keeps it for export and skips it when running here.",
+                "Runs on AWS only: {}/{}/{}. Pipewright keeps it for export and skips it when running here.",
                 self.owner, self.provider, self.version
             ))
             .color(theme::TEXT_WEAK),

@@ -3,6 +3,7 @@
 //! except for exactly what the export listed.
 
 mod aws_support;
+mod common;
 
 use std::path::{Path, PathBuf};
 

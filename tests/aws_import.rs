@@ -3,6 +3,7 @@
 //! real-world shape named in its comment or description.
 
 mod aws_support;
+mod common;
 
 use aws_support::{ApiModel, fixture_text};
 use pipewright::model::aws::export::{ExportOptions, Format, export};

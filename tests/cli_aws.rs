@@ -6,76 +6,19 @@ mod aws_support;
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use aws_support::fixture;
-use common::{binary, commit, git};
+use aws_support::{calculator_repo, fixture, pytest_available};
+use common::text;
 use pipewright::model::status::ExecutionStatus;
 use pipewright::store::Store;
 use pipewright::store::history::{HistoryFilter, Page};
-
-fn pipewright(args: &[&str], cwd: &Path) -> Output {
-    Command::new(binary())
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run pipewright")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The calculator repository the CloudFormation fixture builds: code, pytest tests, the lint
-/// buildspec the second CodeBuild project names, and the deploy's template.
-fn calculator_repo(dir: &Path) {
-    std::fs::create_dir_all(dir).expect("mkdir");
-    git(dir, &["init", "-q", "-b", "main"]);
-    commit(
-        dir,
-        &[
-            (
-                "calc.py",
-                "def add(a, b):\n    return a + b\n\n\ndef div(a, b):\n    return a / b\n",
-            ),
-            (
-                "tests/test_calc.py",
-                "import sys, os\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\nimport pytest\nfrom calc import add, div\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_div():\n    assert div(6, 3) == 2\n\n\n@pytest.mark.skip(reason='not yet')\ndef test_later():\n    pass\n",
-            ),
-            (
-                "buildspec-lint.yml",
-                "version: 0.2\nphases:\n  build:\n    commands:\n      - test -f calc.py\n",
-            ),
-            ("template.yml", "Resources: {}\n"),
-        ],
-        "calculator",
-    );
-}
-
-fn pytest_available() -> bool {
-    let found = Command::new("pytest")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have pytest (.ci/run installs python3-pytest)"
-        );
-        eprintln!("pytest is not installed here: the CloudFormation fixture's run is not tried");
-    }
-    found
-}
 
 #[test]
 fn import_writes_the_pipeline_prints_the_report_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().expect("tempdir");
     let source = fixture("cloudformation.yml");
     let source = source.to_string_lossy();
-    let out = pipewright(
+    let out = common::pipewright(
         &[
             "import",
             &source,
@@ -98,7 +41,7 @@ fn import_writes_the_pipeline_prints_the_report_and_refuses_to_overwrite() {
         stdout.contains("Resources.Pipeline.Properties.Stages[0].Actions[0]: [mapped] Checkout: CodeStarSourceConnection acme/calc → Git calc-repo"),
         "{stdout}"
     );
-    let validate = pipewright(&["validate", &written.to_string_lossy()], dir.path());
+    let validate = common::pipewright(&["validate", &written.to_string_lossy()], dir.path());
     assert_eq!(
         validate.status.code(),
         Some(0),
@@ -106,7 +49,7 @@ fn import_writes_the_pipeline_prints_the_report_and_refuses_to_overwrite() {
         text(&validate.stdout)
     );
 
-    let again = pipewright(&["import", &source, "--out", "imported"], dir.path());
+    let again = common::pipewright(&["import", &source, "--out", "imported"], dir.path());
     assert_eq!(again.status.code(), Some(2));
     assert!(
         text(&again.stderr).contains("already exists"),
@@ -123,7 +66,7 @@ fn import_of_broken_text_names_the_line_and_column() {
         "{\n  \"pipeline\": {\n    \"name\": \n}\n",
     )
     .expect("write");
-    let out = pipewright(&["import", "broken.json"], dir.path());
+    let out = common::pipewright(&["import", "broken.json"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
@@ -138,7 +81,7 @@ fn export_refuses_losses_unless_lossy_and_writes_json_or_a_template() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples");
     let classic = examples.join("classic.pipeline.ron");
     let classic = classic.to_string_lossy();
-    let refused = pipewright(
+    let refused = common::pipewright(
         &["export", &classic, "--format", "codepipeline-json"],
         dir.path(),
     );
@@ -154,7 +97,7 @@ fn export_refuses_losses_unless_lossy_and_writes_json_or_a_template() {
     );
     assert!(stderr.contains("give --lossy"), "{stderr}");
 
-    let lossy = pipewright(
+    let lossy = common::pipewright(
         &[
             "export",
             &classic,
@@ -177,7 +120,7 @@ fn export_refuses_losses_unless_lossy_and_writes_json_or_a_template() {
     assert_eq!(json["pipeline"]["artifactStore"]["location"], "my-bucket");
 
     let deploy = examples.join("local-deploy.pipeline.ron");
-    let template = pipewright(
+    let template = common::pipewright(
         &[
             "export",
             &deploy.to_string_lossy(),
@@ -209,7 +152,7 @@ fn the_cloudformation_fixture_runs_here_with_pytest_and_skips_the_deploy() {
     let ws = dir.path();
     calculator_repo(&ws.join("calc-repo"));
     let source = fixture("cloudformation.yml");
-    let out = pipewright(
+    let out = common::pipewright(
         &[
             "import",
             &source.to_string_lossy(),
@@ -219,7 +162,7 @@ fn the_cloudformation_fixture_runs_here_with_pytest_and_skips_the_deploy() {
         ws,
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let run = pipewright(
+    let run = common::pipewright(
         &["run", "calc-pipeline.pipeline.ron", "--approve", "all"],
         ws,
     );
@@ -250,7 +193,7 @@ fn the_cloudformation_fixture_runs_here_with_pytest_and_skips_the_deploy() {
         Some("skipped: AWS/CloudFormation/1 runs on AWS only, nothing was run here")
     );
 
-    let strict = pipewright(
+    let strict = common::pipewright(
         &[
             "run",
             "calc-pipeline.pipeline.ron",

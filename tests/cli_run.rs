@@ -4,22 +4,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use common::binary;
-
-fn pipewright(args: &[&str], cwd: &Path) -> Output {
-    Command::new(binary())
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run pipewright")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{pipewright, text};
 
 fn write(dir: &Path, name: &str, body: &str) {
     std::fs::write(dir.join(name), body.replace("{ws}", &dir.to_string_lossy())).expect("write");

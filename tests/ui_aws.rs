@@ -3,11 +3,13 @@
 //! the folder button, and (with pytest on the machine) it runs here with the deploy skipped
 //! and pytest's totals in the Tests tab; an export that loses something asks first.
 
+mod aws_support;
 mod common;
 mod ui_support;
 
 use std::path::Path;
 
+use aws_support::{calculator_repo, pytest_available};
 use egui_kittest::kittest::Queryable;
 use pipewright::model::Provider;
 use pipewright::model::status::ExecutionStatus;
@@ -20,44 +22,11 @@ fn fixture() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws/cloudformation.yml")
 }
 
-/// The calculator the fixture builds, as a git repository in the workspace.
-fn calculator_repo(dir: &Path) {
-    std::fs::create_dir_all(dir).expect("mkdir");
-    common::git(dir, &["init", "-q", "-b", "main"]);
-    common::commit(
-        dir,
-        &[
-            ("calc.py", "def add(a, b):\n    return a + b\n"),
-            (
-                "tests/test_calc.py",
-                "import os, sys\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\nimport pytest\nfrom calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_zero():\n    assert add(0, 0) == 0\n\n\n@pytest.mark.skip(reason='later')\ndef test_later():\n    pass\n",
-            ),
-            (
-                "buildspec-lint.yml",
-                "version: 0.2\nphases:\n  build:\n    commands:\n      - test -f calc.py\n",
-            ),
-        ],
-        "calculator",
-    );
-}
-
 fn open_file_menu_item(app: &mut App, item: &str) {
     app.get_by_label("File").click();
     app.run();
     app.get_by_label(item).click();
     app.run();
-}
-
-fn pytest_available() -> bool {
-    let found = std::process::Command::new("pytest")
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success());
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "CI must have pytest (.ci/run installs python3-pytest)"
-    );
-    found
 }
 
 #[test]
@@ -100,7 +69,6 @@ fn file_import_of_the_cloudformation_fixture_opens_it_with_the_report_and_it_run
     save(&mut app);
 
     if !pytest_available() {
-        eprintln!("pytest is not installed here: the run in the app is not tried");
         return;
     }
     app.get_by_label("▶ Run").click();

@@ -30,14 +30,7 @@ pub struct NativeDialogs;
 
 impl Dialogs for NativeDialogs {
     fn pick_folder(&self, ctx: &egui::Context, start: &Path) -> Receiver<Option<PathBuf>> {
-        let (sender, receiver) = channel();
-        let (ctx, start) = (ctx.clone(), start.to_path_buf());
-        std::thread::spawn(move || {
-            let folder = rfd::FileDialog::new().set_directory(start).pick_folder();
-            let _ = sender.send(folder);
-            ctx.request_repaint();
-        });
-        receiver
+        on_thread(ctx, start, rfd::FileDialog::pick_folder)
     }
 
     fn save_file(
@@ -46,34 +39,18 @@ impl Dialogs for NativeDialogs {
         start: &Path,
         name: &str,
     ) -> Receiver<Option<PathBuf>> {
-        let (sender, receiver) = channel();
-        let (ctx, start, name) = (ctx.clone(), start.to_path_buf(), name.to_string());
-        std::thread::spawn(move || {
-            let file = rfd::FileDialog::new()
-                .set_directory(start)
-                .set_file_name(name)
-                .add_filter("Pipeline", &["ron"])
-                .save_file();
-            let _ = sender.send(file);
-            ctx.request_repaint();
-        });
-        receiver
+        save_as(ctx, start, name, ("Pipeline", &["ron"]))
     }
+
     fn pick_file(&self, ctx: &egui::Context, start: &Path) -> Receiver<Option<PathBuf>> {
-        let (sender, receiver) = channel();
-        let (ctx, start) = (ctx.clone(), start.to_path_buf());
-        std::thread::spawn(move || {
-            let file = rfd::FileDialog::new()
-                .set_directory(start)
+        on_thread(ctx, start, |dialog| {
+            dialog
                 .add_filter(
                     "CodePipeline or CloudFormation",
                     &["json", "yml", "yaml", "template"],
                 )
-                .pick_file();
-            let _ = sender.send(file);
-            ctx.request_repaint();
-        });
-        receiver
+                .pick_file()
+        })
     }
 
     fn save_export(
@@ -82,18 +59,7 @@ impl Dialogs for NativeDialogs {
         start: &Path,
         name: &str,
     ) -> Receiver<Option<PathBuf>> {
-        let (sender, receiver) = channel();
-        let (ctx, start, name) = (ctx.clone(), start.to_path_buf(), name.to_string());
-        std::thread::spawn(move || {
-            let file = rfd::FileDialog::new()
-                .set_directory(start)
-                .set_file_name(name)
-                .add_filter("JSON", &["json"])
-                .save_file();
-            let _ = sender.send(file);
-            ctx.request_repaint();
-        });
-        receiver
+        save_as(ctx, start, name, ("JSON", &["json"]))
     }
 
     fn open_folder(&self, folder: &Path) -> Result<(), String> {
@@ -103,6 +69,39 @@ impl Dialogs for NativeDialogs {
             .map(|_| ())
             .map_err(|error| format!("cannot open {} (xdg-open: {error})", folder.display()))
     }
+}
+
+/// Runs a file dialog that starts in `start` on a thread; its answer arrives on the receiver
+/// and wakes the UI.
+fn on_thread(
+    ctx: &egui::Context,
+    start: &Path,
+    ask: impl FnOnce(rfd::FileDialog) -> Option<PathBuf> + Send + 'static,
+) -> Receiver<Option<PathBuf>> {
+    let (sender, receiver) = channel();
+    let (ctx, start) = (ctx.clone(), start.to_path_buf());
+    std::thread::spawn(move || {
+        let answer = ask(rfd::FileDialog::new().set_directory(start));
+        let _ = sender.send(answer);
+        ctx.request_repaint();
+    });
+    receiver
+}
+
+/// Asks where to save a file named `name` at first, offering `filter`'s extensions.
+fn save_as(
+    ctx: &egui::Context,
+    start: &Path,
+    name: &str,
+    filter: (&'static str, &'static [&'static str]),
+) -> Receiver<Option<PathBuf>> {
+    let name = name.to_string();
+    on_thread(ctx, start, move |dialog| {
+        dialog
+            .set_file_name(name)
+            .add_filter(filter.0, filter.1)
+            .save_file()
+    })
 }
 
 /// Desktop notifications (approval requested, execution ended).

@@ -19,6 +19,45 @@ pub fn fixture_text(name: &str) -> String {
     std::fs::read_to_string(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// The calculator the CloudFormation fixture builds, as a git repository at `dir`: code,
+/// pytest tests (two pass, one is skipped), and the lint buildspec its second project names.
+pub fn calculator_repo(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    crate::common::git(dir, &["init", "-q", "-b", "main"]);
+    crate::common::commit(
+        dir,
+        &[
+            ("calc.py", "def add(a, b):\n    return a + b\n"),
+            (
+                "tests/test_calc.py",
+                "import os, sys\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\nimport pytest\nfrom calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_zero():\n    assert add(0, 0) == 0\n\n\n@pytest.mark.skip(reason='later')\ndef test_later():\n    pass\n",
+            ),
+            (
+                "buildspec-lint.yml",
+                "version: 0.2\nphases:\n  build:\n    commands:\n      - test -f calc.py\n",
+            ),
+            ("template.yml", "Resources: {}\n"),
+        ],
+        "calculator",
+    );
+}
+
+/// Whether `pytest` runs here; CI must have it (`.ci/run` installs python3-pytest).
+pub fn pytest_available() -> bool {
+    let found = std::process::Command::new("pytest")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "CI must have pytest (.ci/run installs python3-pytest)"
+    );
+    if !found {
+        eprintln!("pytest is not installed here: the CloudFormation fixture's run is not tried");
+    }
+    found
+}
+
 /// CodePipeline's API model.
 pub struct ApiModel {
     shapes: serde_json::Map<String, Value>,

@@ -168,6 +168,21 @@ pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_pipewright"))
 }
 
+/// Runs the `pipewright` binary in `cwd` with stdin closed.
+pub fn pipewright(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(binary())
+        .args(args)
+        .current_dir(cwd)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run pipewright")
+}
+
+/// Output bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// Runs git in `dir` with a fixed identity; returns trimmed stdout.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let output = std::process::Command::new("git")

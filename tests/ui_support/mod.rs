@@ -50,13 +50,11 @@ impl Dialogs for FakeDialogs {
 
     fn save_export(
         &self,
-        _ctx: &egui::Context,
-        _start: &Path,
-        _name: &str,
+        ctx: &egui::Context,
+        start: &Path,
+        name: &str,
     ) -> Receiver<Option<PathBuf>> {
-        let (sender, receiver) = channel();
-        let _ = sender.send(self.save.lock().expect("lock").take());
-        receiver
+        self.save_file(ctx, start, name)
     }
 
     fn open_folder(&self, folder: &Path) -> Result<(), String> {

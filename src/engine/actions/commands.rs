@@ -169,7 +169,8 @@ pub(super) fn describe_end(context: &ActionContext, end: End) -> ActionResult {
     }
 }
 
-fn parse_exports(bytes: &[u8]) -> IndexMap<String, String> {
+/// Reads `NAME=value` pairs separated by NUL bytes, as the export scripts write them.
+pub(super) fn parse_exports(bytes: &[u8]) -> IndexMap<String, String> {
     bytes
         .split(|&b| b == 0)
         .filter(|entry| !entry.is_empty())

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use crate::engine::actions::commands::describe_end;
+use crate::engine::actions::commands::{describe_end, parse_exports};
 use crate::engine::actions::{ActionContext, ActionResult, shell_quote};
 use crate::engine::process::{self, Spec};
 use crate::model::buildspec::{Buildspec, OnFailure, Version};
@@ -226,16 +226,7 @@ fn shown(command: &str) -> String {
 }
 
 fn read_exports(path: &Path) -> IndexMap<String, String> {
-    let Ok(bytes) = std::fs::read(path) else {
-        return IndexMap::new();
-    };
-    bytes
-        .split(|&b| b == 0)
-        .filter(|entry| !entry.is_empty())
-        .filter_map(|entry| {
-            let text = String::from_utf8_lossy(entry);
-            let (name, value) = text.split_once('=')?;
-            Some((name.to_string(), value.to_string()))
-        })
-        .collect()
+    std::fs::read(path)
+        .map(|bytes| parse_exports(&bytes))
+        .unwrap_or_default()
 }

@@ -290,3 +290,31 @@ fn an_inline_buildspec_runs_without_a_file() {
     assert_eq!(ws.wait_end(&id), ExecutionStatus::Succeeded);
     assert_eq!(trace(&ws), ["inline"]);
 }
+
+#[test]
+fn the_primary_source_is_codebuild_src_dir_and_every_input_has_its_variable() {
+    let ws = Workspace::new();
+    let fixture_text = fixture("secondary-sources.yml");
+    let primary = ws.path().join("primary");
+    std::fs::create_dir_all(&primary).expect("mkdir");
+    std::fs::write(primary.join("primary.txt"), "from-primary").expect("write");
+    std::fs::write(primary.join("buildspec.yml"), &fixture_text).expect("write");
+    source(
+        &ws,
+        "unused: true\n",
+        &[("buildspec-lives-here.txt", "from-code")],
+    );
+    let pipeline = ws.pipeline(
+        r#"(name: "buildspec-test", stages: [
+            (name: "Source", actions: [
+                (name: "Src", category: Source, provider: Folder(path: "src"), output_artifacts: [(name: "Code")]),
+                (name: "Other", category: Source, provider: Folder(path: "primary"), output_artifacts: [(name: "Primary")]),
+            ]),
+            (name: "Build", actions: [(name: "CodeBuild", category: Build,
+                provider: Buildspec(primary_source: "Primary"), input_artifacts: ["Code", "Primary"])]),
+        ])"#,
+    );
+    let id = ws.start(&pipeline);
+    assert_eq!(ws.wait_end(&id), ExecutionStatus::Succeeded);
+    assert_eq!(trace(&ws), ["from-primary from-code"]);
+}

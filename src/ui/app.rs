@@ -212,9 +212,15 @@ impl PipewrightApp {
         self.run.as_ref().and_then(Run::shown)
     }
 
-    /// The workspace's trigger watcher, once the engine runs.
+    /// The workspace's trigger watcher, while this app hosts the workspace.
     pub fn triggers(&self) -> Option<&Triggers> {
         self.run.as_ref().and_then(|run| run.services.triggers())
+    }
+
+    /// Whether this app hosts the workspace's engine (rather than being a client of another
+    /// Pipewright process).
+    pub fn is_host(&self) -> bool {
+        self.run.as_ref().is_some_and(|run| run.services.is_host())
     }
 
     /// Whether the canvas edits or shows a run.

@@ -123,7 +123,7 @@ pub struct Watcher {
     control: Sender<Control>,
     shared: Arc<Shared>,
     /// Disconnects when the thread has ended.
-    ended: Receiver<()>,
+    ended: Mutex<Receiver<()>>,
 }
 
 impl Watcher {
@@ -158,7 +158,7 @@ impl Watcher {
         Ok(Self {
             control,
             shared,
-            ended,
+            ended: Mutex::new(ended),
         })
     }
 
@@ -198,6 +198,8 @@ impl Drop for Watcher {
     fn drop(&mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
         let _ = self.control.send(Control::Stop);
-        let _ = self.ended.recv_timeout(STOP_WAIT);
+        if let Ok(ended) = self.ended.lock() {
+            let _ = ended.recv_timeout(STOP_WAIT);
+        }
     }
 }

@@ -1,14 +1,20 @@
-//! The workspace's engine as the app reaches it. It starts (with crash recovery) on a
-//! background thread behind a visible "starting" state; commands sent meanwhile wait and go
-//! out once it runs. This is the one place the app touches the engine, so running it
-//! in-process or talking to another process's engine is a change here only.
+//! The workspace's engine as the app reaches it: hosted in this process when nobody else hosts
+//! the workspace, otherwise through the process that does (see [`crate::host`]); either way
+//! the same commands and events. The link is made on a background thread behind a visible
+//! "starting" state; commands sent meanwhile wait and go out once it is up. While the app
+//! hosts, it also runs the workspace's triggers (only the host does); when its host goes
+//! away, the app takes over or follows the new host by itself.
+//!
+//! This is the one place the app touches the engine.
 
 use std::path::Path;
 use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::Wake;
 use super::triggers::Triggers;
-use crate::engine::{Command, Engine, EngineOptions, Event, Pending, Reply};
+use crate::engine::{Command, Commander, Event, Pending, Reply};
+use crate::host::{Session, SessionOptions, TriggerStarter};
 use crate::watch::WatchOptions;
 
 /// How far the engine is.
@@ -22,15 +28,36 @@ pub enum EngineState {
     Failed(String),
 }
 
-/// A started engine with its event subscription and the trigger watcher over it.
+/// The linked engine and its event subscription.
 struct Running {
-    engine: Engine,
+    session: Session,
     events: Receiver<Event>,
-    triggers: Option<Triggers>,
 }
 
 /// What the start thread hands over.
-type Started = Result<(Running, Option<String>), String>;
+type Started = Result<Running, String>;
+
+/// The trigger watcher while this process hosts, and why it could not start if it could not.
+#[derive(Default)]
+struct TriggerSlot {
+    current: Option<Arc<Triggers>>,
+    problem: Option<String>,
+}
+
+type SharedSlot = Arc<Mutex<TriggerSlot>>;
+
+fn lock(slot: &SharedSlot) -> std::sync::MutexGuard<'_, TriggerSlot> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Held by the session while this process hosts; dropping it stops the triggers.
+struct HostingTriggers(SharedSlot);
+
+impl Drop for HostingTriggers {
+    fn drop(&mut self) {
+        lock(&self.0).current = None;
+    }
+}
 
 enum Link {
     Starting(Receiver<Started>),
@@ -44,6 +71,9 @@ pub struct EngineLink {
     link: Link,
     queued: Vec<(String, Command)>,
     pending: Vec<(String, Pending)>,
+    slot: SharedSlot,
+    /// The watcher as of the last [`Self::poll`] (so frames can borrow it).
+    triggers: Option<Arc<Triggers>>,
 }
 
 /// What the engine said since the last look.
@@ -51,21 +81,26 @@ pub struct EngineLink {
 pub struct EngineNews {
     /// It finished starting (a sentence when the trigger watcher could not start).
     pub started: Option<Result<Option<String>, String>>,
+    /// Another process hosts the workspace: which one (once, when the link is made).
+    pub hosted_by: Option<String>,
     /// Answers to commands: what was asked, and the answer (or why there is none, as the
     /// status line says it).
     pub replies: Vec<(String, Result<Reply, String>)>,
 }
 
 impl EngineLink {
-    /// Starts the engine of `workspace` and its trigger watcher on a background thread;
-    /// `wake` repaints the UI when it is ready and whenever events arrive.
+    /// Links to the engine of `workspace` on a background thread (hosting it, with its
+    /// trigger watcher, when nobody else does); `wake` repaints the UI when it is ready and
+    /// whenever events arrive.
     pub fn start(workspace: &Path, watch: WatchOptions, wake: Wake) -> Self {
         let (sender, receiver) = channel();
         let workspace = workspace.to_path_buf();
+        let slot = SharedSlot::default();
+        let starter = trigger_starter(slot.clone(), watch, wake.clone());
         let spawned = std::thread::Builder::new()
             .name("pipewright-engine-start".into())
             .spawn(move || {
-                let started = start(&workspace, watch, wake.clone());
+                let started = start(&workspace, starter, wake.clone());
                 let _ = sender.send(started);
                 wake();
             });
@@ -77,6 +112,8 @@ impl EngineLink {
             link,
             queued: Vec::new(),
             pending: Vec::new(),
+            slot,
+            triggers: None,
         }
     }
 
@@ -99,7 +136,7 @@ impl EngineLink {
             }
             Link::Ready(running) => {
                 self.pending
-                    .push((what.to_string(), running.engine.send(command)));
+                    .push((what.to_string(), running.session.send(command)));
                 Ok(())
             }
             Link::Failed(why) => Err(format!("{what}: {why}")),
@@ -120,11 +157,16 @@ impl EngineLink {
         }
     }
 
-    /// The trigger watcher, once the engine runs.
+    /// The trigger watcher, while this process hosts the workspace.
     pub fn triggers(&self) -> Option<&Triggers> {
+        self.triggers.as_deref()
+    }
+
+    /// Whether this process hosts the workspace's engine.
+    pub fn is_host(&self) -> bool {
         match &self.link {
-            Link::Ready(running) => running.triggers.as_ref(),
-            _ => None,
+            Link::Ready(running) => running.session.is_host(),
+            _ => false,
         }
     }
 
@@ -133,9 +175,13 @@ impl EngineLink {
         let mut news = EngineNews::default();
         if let Link::Starting(receiver) = &self.link {
             match receiver.try_recv() {
-                Ok(Ok((running, problem))) => {
+                Ok(Ok(running)) => {
+                    news.hosted_by = running
+                        .session
+                        .host()
+                        .map(|host| format!("{} (pid {})", host.name, host.pid));
                     self.link = Link::Ready(running);
-                    news.started = Some(Ok(problem));
+                    news.started = Some(Ok(lock(&self.slot).problem.take()));
                     for (what, command) in std::mem::take(&mut self.queued) {
                         if let Err(why) = self.send(&what, command) {
                             news.replies.push((what, Err(why)));
@@ -153,6 +199,7 @@ impl EngineLink {
                 Err(_) => {}
             }
         }
+        self.triggers.clone_from(&lock(&self.slot).current);
         let mut index = 0;
         while index < self.pending.len() {
             match self.pending[index].1.try_take() {
@@ -167,11 +214,12 @@ impl EngineLink {
         news
     }
 
-    /// Stops the watcher and the engine, killing running processes.
+    /// Ends the link. As the host: stops the watcher, stops and abandons what runs (saying
+    /// why), and tells the clients, so one of them takes over.
     pub fn shutdown(&mut self) {
+        self.triggers = None;
         if let Link::Ready(running) = std::mem::replace(&mut self.link, Link::Stopped) {
-            drop(running.triggers);
-            running.engine.shutdown();
+            running.session.close("the app was closed");
         }
     }
 }
@@ -182,21 +230,29 @@ impl Drop for EngineLink {
     }
 }
 
-fn start(workspace: &Path, watch: WatchOptions, wake: Wake) -> Started {
-    let engine = Engine::start(workspace, EngineOptions::default())
-        .map_err(|error| format!("cannot start the engine: {error}"))?;
-    let waker = wake.clone();
-    let events = engine.subscribe_with_waker(Box::new(move || waker()));
-    let (triggers, problem) = match Triggers::start(workspace, &engine, watch, move || wake()) {
-        Ok(triggers) => (Some(triggers), None),
-        Err(error) => (None, Some(format!("cannot watch the triggers: {error}"))),
-    };
-    Ok((
-        Running {
-            engine,
-            events,
-            triggers,
+/// Starts the app's trigger watcher whenever this process becomes the host.
+fn trigger_starter(slot: SharedSlot, watch: WatchOptions, wake: Wake) -> TriggerStarter {
+    Arc::new(move |root: &Path, commander: Commander| {
+        let waker = wake.clone();
+        let mut state = lock(&slot);
+        match Triggers::start(root, commander, watch.clone(), move || waker()) {
+            Ok(triggers) => state.current = Some(Arc::new(triggers)),
+            Err(error) => state.problem = Some(format!("cannot watch the triggers: {error}")),
+        }
+        wake();
+        Ok(Box::new(HostingTriggers(slot.clone())) as Box<dyn Send>)
+    })
+}
+
+fn start(workspace: &Path, triggers: TriggerStarter, wake: Wake) -> Started {
+    let session = Session::open(
+        workspace,
+        SessionOptions {
+            triggers: Some(triggers),
+            ..SessionOptions::new("the Pipewright app")
         },
-        problem,
-    ))
+    )
+    .map_err(|error| format!("cannot start the engine: {error}"))?;
+    let events = session.subscribe_with_waker(Box::new(move || wake()));
+    Ok(Running { session, events })
 }

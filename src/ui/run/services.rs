@@ -63,6 +63,11 @@ impl RunServices {
         self.engine.triggers()
     }
 
+    /// Whether this process hosts the workspace's engine.
+    pub fn is_host(&self) -> bool {
+        self.engine.is_host()
+    }
+
     /// Asks the store reader, unless the same question is already on its way; says whether
     /// it asked.
     pub fn ask(&mut self, query: Query) -> bool {
@@ -100,6 +105,11 @@ impl RunServices {
 
     fn engine_news(&mut self, data: &mut RunData, commands: &mut Commands) {
         let news = self.engine.poll();
+        if let Some(host) = news.hosted_by {
+            commands.push(AppCommand::Report(Notice::info(format!(
+                "{host} runs this workspace's executions and triggers; this window is its client"
+            ))));
+        }
         match news.started {
             Some(Ok(problem)) => {
                 data.engine = EngineState::Ready;
@@ -142,9 +152,14 @@ impl RunServices {
                     data.log_grew(key, *len);
                     None
                 }
-                Event::Relinked { .. } => {
+                Event::Relinked { hosting } => {
                     // Events may have been missed while the host changed: read history again.
                     data.history_stale = true;
+                    commands.push(AppCommand::Report(Notice::info(if *hosting {
+                        "The workspace's host went away: this window runs its executions and triggers now"
+                    } else {
+                        "The workspace's host went away: following the new host"
+                    })));
                     None
                 }
             };

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::Local;
 use egui::Ui;
 
-use crate::engine::Engine;
+use crate::engine::Commander;
 use crate::ui::theme;
 use crate::watch::{TriggerStatus, WatchOptions, Watcher};
 
@@ -22,14 +22,14 @@ pub struct Triggers {
 }
 
 impl Triggers {
-    /// Starts watching `workspace`, starting executions in `engine`; `wake` repaints.
+    /// Starts watching `workspace`, starting executions through `commander`; `wake`
+    /// repaints.
     pub fn start(
         workspace: &Path,
-        engine: &Engine,
+        commander: Commander,
         options: WatchOptions,
         wake: impl Fn() + Send + 'static,
     ) -> std::io::Result<Self> {
-        let commander = engine.commander();
         let recent: Arc<Mutex<VecDeque<String>>> = Arc::default();
         let lines = recent.clone();
         let watcher = Watcher::start(

@@ -206,6 +206,11 @@ impl Follower<'_> {
                     self.print(&format!("      {name} = {value}"));
                 }
             }
+            Change::AttemptWaiting {
+                key,
+                reason: Some(reason),
+                ..
+            } => self.print(&format!("  {key} {reason}")),
             Change::ApprovalRequested {
                 key,
                 message,
@@ -238,7 +243,7 @@ impl Follower<'_> {
                     return Some(status);
                 }
             }
-            Change::TransitionChanged { .. } => {}
+            Change::AttemptWaiting { reason: None, .. } | Change::TransitionChanged { .. } => {}
         }
         None
     }

@@ -32,6 +32,7 @@ use super::process::{Launcher, ProcessTracker};
 use super::refusal::Refusal;
 use super::runner::{self, AttemptJob};
 use super::supervisor::Zygote;
+use super::target_locks::{TargetLocks, WaitReporter};
 use super::user::current_user;
 use super::{
     Command, EngineError, EngineOptions, Event, LiveExecution, Message, Reply, StartRequest,
@@ -53,6 +54,21 @@ impl ProcessTracker for Tracker {
     }
 }
 
+/// Passes what an attempt waits for to the core, which records it.
+struct Waiting {
+    key: AttemptKey,
+    sender: UnboundedSender<Message>,
+}
+
+impl WaitReporter for Waiting {
+    fn waiting(&self, reason: Option<String>) {
+        let _ = self.sender.send(Message::AttemptWaiting {
+            key: self.key.clone(),
+            reason,
+        });
+    }
+}
+
 pub(super) struct Core {
     store: Store,
     workspace: PathBuf,
@@ -63,6 +79,7 @@ pub(super) struct Core {
     permits: Option<Arc<Semaphore>>,
     pool: Arc<DirPool>,
     zygote: Arc<Zygote>,
+    targets: Arc<TargetLocks>,
     live: Arc<AtomicUsize>,
     gates: HashMap<String, Gates>,
     executions: HashMap<ExecutionId, Execution>,
@@ -101,6 +118,7 @@ impl Core {
         Self {
             pool: Arc::new(pool),
             zygote: Arc::new(zygote),
+            targets: Arc::default(),
             live,
             store,
             workspace,
@@ -148,6 +166,11 @@ impl Core {
                     eprintln!("pipewright: could not record process group {pgid}: {error}");
                 }
             }
+            Message::AttemptWaiting { key, reason } => self.record(Change::AttemptWaiting {
+                key,
+                reason,
+                at_ms: now_ms(),
+            }),
             Message::Shutdown(done, reason) => self.begin_shutdown(done, reason),
         }
         let flushed = self.flush();
@@ -784,6 +807,11 @@ impl Core {
             },
             permits: self.permits.clone(),
             pool: self.pool.clone(),
+            targets: self.targets.clone(),
+            waiting: Arc::new(Waiting {
+                key: key.clone(),
+                sender: self.sender.clone(),
+            }),
         };
         let sender = self.sender.clone();
         self.runtime.spawn(async move {

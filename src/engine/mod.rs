@@ -21,6 +21,7 @@ pub mod recovery;
 pub mod refusal;
 mod runner;
 pub mod supervisor;
+pub mod target_locks;
 pub mod test_reports;
 pub mod user;
 
@@ -94,6 +95,10 @@ enum Message {
     ProcessStarted {
         key: AttemptKey,
         pgid: i32,
+    },
+    AttemptWaiting {
+        key: AttemptKey,
+        reason: Option<String>,
     },
     Shutdown(std::sync::mpsc::Sender<()>, String),
 }

@@ -20,6 +20,7 @@ use super::actions::{self, ActionContext, ActionResult, Signal};
 use super::dir_pool::DirPool;
 use super::log_sink::LogSink;
 use super::process::{Control, Launcher};
+use super::target_locks::{TargetLocks, WaitReporter};
 use super::test_reports;
 
 /// Everything the core hands to a running attempt.
@@ -50,6 +51,10 @@ pub struct AttemptJob {
     pub permits: Option<Arc<Semaphore>>,
     /// Empty working folders.
     pub pool: Arc<DirPool>,
+    /// Deploy targets, one deploy at a time each.
+    pub targets: Arc<TargetLocks>,
+    /// Tells the engine what the attempt waits for.
+    pub waiting: Arc<dyn WaitReporter>,
 }
 
 /// Runs the attempt to its end.
@@ -86,6 +91,8 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         launcher,
         permits,
         pool,
+        targets,
+        waiting,
     } = job;
     let step = actions::step(&action.provider);
     let uses_copy = step.uses_working_copy();
@@ -167,6 +174,8 @@ async fn run_inner(job: AttemptJob) -> ActionResult {
         signals,
         source_revision,
         timeout,
+        targets,
+        waiting,
     };
     let mut result = step.run(&mut context).await;
 

@@ -107,6 +107,16 @@ pub enum Change {
         /// When.
         at_ms: i64,
     },
+    /// A running attempt waits for something another execution holds (`None`: it no longer
+    /// waits), such as a deploy target another execution deploys to.
+    AttemptWaiting {
+        /// Which attempt.
+        key: AttemptKey,
+        /// What it waits for, in words.
+        reason: Option<String>,
+        /// When.
+        at_ms: i64,
+    },
     /// An approval waits for a decision.
     ApprovalRequested {
         /// The approval action's attempt.
@@ -159,6 +169,7 @@ impl Change {
             | Change::ExecutionStatus { execution_id, .. }
             | Change::StageStatus { execution_id, .. } => Some(execution_id),
             Change::AttemptStarted { key, .. }
+            | Change::AttemptWaiting { key, .. }
             | Change::AttemptFinished { key, .. }
             | Change::ApprovalRequested { key, .. }
             | Change::ApprovalDecided { key, .. } => Some(&key.execution_id),

@@ -51,6 +51,8 @@ pub struct AttemptState {
     pub started_ms: i64,
     /// End (Unix ms).
     pub ended_ms: Option<i64>,
+    /// What it waits for while it runs (a deploy target another execution holds).
+    pub waiting: Option<String>,
 }
 
 /// Someone's answer to an approval.
@@ -279,8 +281,19 @@ impl ExecutionSnapshot {
                         log_len: 0,
                         started_ms: *at_ms,
                         ended_ms: None,
+                        waiting: None,
                     },
                 );
+            }
+            Change::AttemptWaiting { key, reason, .. } => {
+                let Some(state) = self
+                    .attempts
+                    .get_mut(&ActionId::new(&key.stage, &key.action))
+                    .filter(|state| state.key.attempt == key.attempt)
+                else {
+                    return false;
+                };
+                state.waiting = reason.clone();
             }
             Change::AttemptFinished {
                 key,
@@ -305,6 +318,7 @@ impl ExecutionSnapshot {
                 state.output_variables = output_variables.clone();
                 state.warnings = warnings.clone();
                 state.ended_ms = Some(*at_ms);
+                state.waiting = None;
             }
             Change::ApprovalRequested {
                 key,

@@ -540,6 +540,7 @@ fn attempt_state(root: &std::path::Path, row: &Row<'_>) -> rusqlite::Result<Atte
         warnings: list_json(row.get(11)?)?,
         started_ms: row.get(12)?,
         ended_ms: row.get(13)?,
+        waiting: row.get(14)?,
     })
 }
 
@@ -622,7 +623,7 @@ impl Store {
         let mut statement = self.connection.prepare_cached(
             "SELECT execution_id, stage, action, attempt, status, provider, exit_code,
                     resolved_config, log_path, output_variables, summary, warnings, started_ms,
-                    ended_ms
+                    ended_ms, waiting
              FROM action_attempts WHERE execution_id = ?1 ORDER BY attempt",
         )?;
         for attempt in statement.query_map(params![id], |row| attempt_state(&root, row))? {

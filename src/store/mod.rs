@@ -315,7 +315,7 @@ fn apply(db: &Connection, owner: &owner::Owner, change: &Change) -> Result<(), S
         } => {
             db.prepare_cached(
                 "UPDATE action_attempts SET status = ?5, exit_code = ?6, summary = ?7,
-                   output_variables = ?8, warnings = ?9, ended_ms = ?10
+                   output_variables = ?8, warnings = ?9, ended_ms = ?10, waiting = NULL
                  WHERE execution_id = ?1 AND stage = ?2 AND action = ?3 AND attempt = ?4",
             )?
             .execute(params![
@@ -340,6 +340,19 @@ fn apply(db: &Connection, owner: &owner::Owner, change: &Change) -> Result<(), S
                 key.stage,
                 key.action,
                 key.attempt
+            ])?;
+        }
+        Change::AttemptWaiting { key, reason, .. } => {
+            db.prepare_cached(
+                "UPDATE action_attempts SET waiting = ?5
+                 WHERE execution_id = ?1 AND stage = ?2 AND action = ?3 AND attempt = ?4",
+            )?
+            .execute(params![
+                key.execution_id,
+                key.stage,
+                key.action,
+                key.attempt,
+                reason
             ])?;
         }
         Change::ApprovalRequested {

@@ -128,6 +128,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX executions_by_pipeline_status ON executions (pipeline, status, started_ms);
     CREATE INDEX executions_by_started ON executions (started_ms);
     "#,
+    // 4: what a running attempt waits for (a deploy target held by another execution).
+    r#"
+    ALTER TABLE action_attempts ADD COLUMN waiting TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 //! (a temporary link renamed over the old one), then `after` commands run in the target
 //! folder. If `after` fails, `current` switches back to the previous release. The newest
 //! `keep_releases` releases are kept; the deployment order is kept in `<target>/.releases`.
+//! One deploy at a time per target, across executions: the others wait, and say for whom.
 
 use std::path::Path;
 
@@ -57,7 +58,30 @@ async fn deploy(
     context: &mut ActionContext,
 ) -> Result<ActionResult, ActionResult> {
     let target = context.workspace.join(&config.target);
-    let release_name = context.key.execution_id.to_string();
+    let holder = format!("execution {}", context.key.execution_id.short());
+    let control = context.control.clone();
+    let targets = context.targets.clone();
+    let acquire = targets.acquire(&target, &config.target, &holder, context.waiting.as_ref());
+    let _target = tokio::select! {
+        guard = acquire => guard,
+        () = control.cancel.cancelled() => {
+            context.waiting.waiting(None);
+            return Err(ActionResult::abandoned("stopped while waiting for the deploy target"));
+        }
+        () = until(control.deadline) => {
+            context.waiting.waiting(None);
+            return Err(ActionResult::failed(format!(
+                "timed out after {} waiting for another deploy to {}",
+                crate::clock::format_duration_ms(context.timeout.as_millis() as i64),
+                target.display()
+            )));
+        }
+    };
+    // A retry of the same execution gets its own folder: the first attempt's may be live.
+    let release_name = match context.key.attempt {
+        1 => context.key.execution_id.to_string(),
+        attempt => format!("{}-{attempt}", context.key.execution_id),
+    };
     let releases = target.join(RELEASES);
     let release = releases.join(&release_name);
     let Some((input, artifact)) = context.inputs.first().cloned() else {
@@ -153,6 +177,14 @@ async fn deploy(
     })
 }
 
+/// Waits until `deadline`, or forever without one.
+async fn until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Keeps `result`'s status and details, with `headline` in front of its summary.
 fn with_prefix(headline: &str, result: ActionResult) -> ActionResult {
     let summary = match &result.summary {
@@ -169,7 +201,7 @@ fn with_prefix(headline: &str, result: ActionResult) -> ActionResult {
 pub const ORDER_FILE: &str = ".releases";
 
 /// Records `release` as the newest, removes all but the newest `keep` releases (never
-/// `live`), and returns the removed names. Folders the order file does not know count as
+/// `live`, nor the release `current` points at), and returns the removed names. Folders the order file does not know count as
 /// older than every listed one.
 fn prune(target: &Path, keep: usize, live: &str) -> Vec<String> {
     let order_file = target.join(ORDER_FILE);
@@ -202,9 +234,11 @@ fn prune(target: &Path, keep: usize, live: &str) -> Vec<String> {
         .collect();
     let excess = present.len().saturating_sub(keep.max(1));
     let (old, kept) = present.split_at(excess);
+    let current = current_release(target);
     let removed = old
         .iter()
-        .filter(|name| *name != live && remove_tree(&releases.join(name)).is_ok())
+        .filter(|name| *name != live && current.as_deref() != Some(name.as_str()))
+        .filter(|name| remove_tree(&releases.join(name)).is_ok())
         .cloned()
         .collect();
     let _ = crate::model::ron_io::write_atomically(

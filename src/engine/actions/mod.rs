@@ -29,6 +29,7 @@ use crate::model::status::ActionStatus;
 
 use super::log_sink::LogSink;
 use super::process::{Control, Launcher};
+use super::target_locks::{TargetLocks, WaitReporter};
 
 /// A message to a running action from outside.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,10 @@ pub struct ActionContext {
     pub source_revision: Option<String>,
     /// The action's timeout, for messages.
     pub timeout: std::time::Duration,
+    /// Deploy targets, one deploy at a time each.
+    pub targets: Arc<TargetLocks>,
+    /// Tells the engine (and so the card) what the attempt waits for.
+    pub waiting: Arc<dyn WaitReporter>,
 }
 
 /// How an action ended.

@@ -77,6 +77,10 @@ fn action_badge(execution: &ExecutionSnapshot, stage: &str, action: &str, now_ms
         ActionStatus::InProgress if waiting_approval => {
             (theme::WARNING, "✋ Waiting for approval".to_string())
         }
+        ActionStatus::InProgress if attempt.waiting.is_some() => (
+            theme::WARNING,
+            format!("⏳ {}", attempt.waiting.as_deref().unwrap_or_default()),
+        ),
         ActionStatus::InProgress => (RUNNING, format!("{} Running", spinner(now_ms))),
         ActionStatus::Succeeded => (theme::SUCCESS, "✔ Succeeded".to_string()),
         ActionStatus::Failed => (theme::ERROR, "❌ Failed".to_string()),

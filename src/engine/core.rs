@@ -15,7 +15,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
-use crate::execution::{ActionId, AttemptKey, Change, ExecutionId, NewExecution};
+use crate::execution::{ActionId, AttemptKey, Change, ExecutionId, NewExecution, Secrets};
 use crate::model::status::{ActionStatus, ExecutionStatus, RetryMode, StageStatus, StopMode};
 use crate::model::validate::{check_approval_summary, check_variable_value};
 use crate::model::{Category, ron_io, validate};
@@ -85,6 +85,8 @@ pub(super) struct Core {
     executions: HashMap<ExecutionId, Execution>,
     shutting_down: Option<std::sync::mpsc::Sender<()>>,
     pending: Vec<Change>,
+    /// Every secret value read so far, masked in all that is recorded, published or logged.
+    secrets: Secrets,
     user: String,
 }
 
@@ -133,6 +135,7 @@ impl Core {
             executions: HashMap::new(),
             shutting_down: None,
             pending: Vec::new(),
+            secrets: Secrets::default(),
             user: current_user(),
         }
     }
@@ -274,12 +277,16 @@ impl Core {
         self.pending.push(change);
     }
 
-    /// Commits every queued change in one transaction, then tells every subscriber.
+    /// Masks secrets in every queued change, commits the queue in one transaction, then tells
+    /// every subscriber.
     fn flush(&mut self) -> Result<(), EngineError> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let changes = std::mem::take(&mut self.pending);
+        let mut changes = std::mem::take(&mut self.pending);
+        for change in &mut changes {
+            self.secrets.mask_change(change);
+        }
         self.store.record_all(&changes)?;
         for change in changes {
             self.bus.publish(Event::Changed(change));
@@ -334,6 +341,8 @@ impl Core {
         }
         let definition =
             ron_io::to_string(&pipeline).map_err(|error| Refusal::Unwritable(error.to_string()))?;
+        self.secrets
+            .add(launch::readable_secrets(&pipeline, &self.workspace));
         let id = ExecutionId::new_random();
         let started_ms = now_ms();
         let new = NewExecution {
@@ -474,6 +483,10 @@ impl Core {
             LoadError::Store(store) => EngineError::Store(store),
             LoadError::Refused(refusal) => EngineError::Refused(refusal),
         })?;
+        self.secrets.add(launch::readable_secrets(
+            &execution.pipeline,
+            &self.workspace,
+        ));
         if !matches!(
             execution.status,
             ExecutionStatus::Failed | ExecutionStatus::Stopped
@@ -751,7 +764,15 @@ impl Core {
             Ok(prepared) => ron_io::to_ron(&prepared.action).unwrap_or_default(),
             Err(_) => ron_io::to_ron(action).unwrap_or_default(),
         };
-        let log = LogSink::create(&log_path, key.clone(), self.bus.clone());
+        if let Ok(prepared) = &prepared {
+            self.secrets.add(&prepared.secrets);
+        }
+        let log = LogSink::create(
+            &log_path,
+            key.clone(),
+            self.bus.clone(),
+            self.secrets.clone(),
+        );
         self.record(Change::AttemptStarted {
             key: key.clone(),
             provider,
@@ -769,7 +790,6 @@ impl Core {
                 );
             }
         };
-        log.set_secrets(prepared.secrets.clone());
         if let Some(approval) = actions::step(&prepared.action.provider).approval() {
             if let Some(running) = self
                 .executions
@@ -838,6 +858,9 @@ impl Core {
         let namespace = execution.pipeline.stages[stage_index].actions[action_index]
             .namespace
             .clone();
+        // A variable holding a secret is a secret (the real value stays in memory for the
+        // actions that use it; everything recorded is masked).
+        self.secrets.taint(&result.output_variables);
         let stage = &mut execution.stages[stage_index];
         let run = &mut stage.actions[action_index];
         run.running = None;

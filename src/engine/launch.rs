@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::execution::AttemptKey;
 use crate::model::strings::action_strings_mut;
 use crate::model::variables::resolve;
-use crate::model::{Action, SecretSource};
+use crate::model::{Action, Pipeline, SecretSource};
 
 use super::execution::Execution;
 
@@ -67,6 +67,17 @@ pub fn prepare(
     })
 }
 
+/// Every secret value of `pipeline` that can be read now, so the engine masks them all from
+/// the start of an execution (one that cannot be read yet is read when its action starts).
+pub fn readable_secrets(pipeline: &Pipeline, workspace: &Path) -> Vec<String> {
+    pipeline
+        .actions()
+        .flat_map(|(_, action)| action.secrets.values())
+        .filter_map(|source| read_secret(source, workspace).ok())
+        .collect()
+}
+
+/// The one place a secret's value is read.
 fn read_secret(source: &SecretSource, workspace: &Path) -> Result<String, String> {
     match source {
         SecretSource::Value(value) => Ok(value.clone()),

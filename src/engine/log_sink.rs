@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::clock::now_ms;
-use crate::execution::AttemptKey;
+use crate::execution::{AttemptKey, Secrets};
 use crate::store::logs::{LogWriter, Stream, parse_line};
 
 use super::Event;
@@ -30,11 +30,18 @@ pub struct LogSink {
 }
 
 impl LogSink {
-    /// Creates the log file for `key` at `path`.
-    pub fn create(path: &Path, key: AttemptKey, bus: Arc<EventBus>) -> std::io::Result<Self> {
+    /// Creates the log file for `key` at `path`, masking `secrets` in all it writes.
+    pub fn create(
+        path: &Path,
+        key: AttemptKey,
+        bus: Arc<EventBus>,
+        secrets: Secrets,
+    ) -> std::io::Result<Self> {
+        let mut writer = LogWriter::create(path)?;
+        writer.mask_with(secrets);
         Ok(Self {
             inner: Mutex::new(Inner {
-                writer: LogWriter::create(path)?,
+                writer,
                 last_notified: None,
                 notified_len: 0,
             }),
@@ -48,14 +55,9 @@ impl LogSink {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Values to mask in everything written from now on.
-    pub fn set_secrets(&self, values: Vec<String>) {
-        self.lock().writer.set_secrets(values);
-    }
-
-    /// More values to mask from now on.
+    /// More values to mask from now on (in this log and everywhere the engine masks).
     pub fn add_secrets(&self, values: Vec<String>) {
-        self.lock().writer.add_secrets(values);
+        self.lock().writer.secrets().add(values);
     }
 
     /// Writes a chunk of process output.

@@ -161,6 +161,54 @@ pub enum Change {
 }
 
 impl Change {
+    /// Calls `visit` on every free text of the change (names and ids excluded), so it can
+    /// be masked before it is stored or shown.
+    pub fn for_each_text(&mut self, visit: &mut dyn FnMut(&mut String)) {
+        match self {
+            Change::ExecutionStarted(new) => {
+                visit(&mut new.trigger.detail);
+                new.variables.values_mut().for_each(&mut *visit);
+                new.source_revisions.values_mut().for_each(&mut *visit);
+            }
+            Change::ExecutionWaiting { .. } | Change::TransitionChanged { reason: None, .. } => {}
+            Change::ExecutionStatus { reason, .. }
+            | Change::StageStatus { reason, .. }
+            | Change::AttemptWaiting { reason, .. } => {
+                reason.iter_mut().for_each(visit);
+            }
+            Change::AttemptStarted {
+                resolved_config, ..
+            } => visit(resolved_config),
+            Change::AttemptFinished {
+                summary,
+                output_variables,
+                warnings,
+                reports,
+                ..
+            } => {
+                summary.iter_mut().for_each(&mut *visit);
+                output_variables.values_mut().for_each(&mut *visit);
+                warnings.iter_mut().for_each(&mut *visit);
+                for report in reports {
+                    report.for_each_text(visit);
+                }
+            }
+            Change::ApprovalRequested {
+                message,
+                review_url,
+                ..
+            } => {
+                message.iter_mut().for_each(&mut *visit);
+                review_url.iter_mut().for_each(visit);
+            }
+            Change::ApprovalDecided { summary, .. } => visit(summary),
+            Change::TransitionChanged {
+                reason: Some(reason),
+                ..
+            } => visit(reason),
+        }
+    }
+
     /// The execution this change is about, if any.
     pub fn execution_id(&self) -> Option<&ExecutionId> {
         match self {

@@ -103,4 +103,24 @@ impl TestReport {
         }
         totals
     }
+
+    /// Calls `visit` on the report's names and messages (see [`super::Change::for_each_text`]).
+    pub fn for_each_text(&mut self, visit: &mut dyn FnMut(&mut String)) {
+        for suite in &mut self.suites {
+            visit(&mut suite.name);
+            for case in &mut suite.cases {
+                visit(&mut case.name);
+                case.classname.iter_mut().for_each(&mut *visit);
+                match &mut case.outcome {
+                    CaseOutcome::Passed => {}
+                    CaseOutcome::Failed { message, details }
+                    | CaseOutcome::Errored { message, details } => {
+                        visit(message);
+                        visit(details);
+                    }
+                    CaseOutcome::Skipped { message } => visit(message),
+                }
+            }
+        }
+    }
 }

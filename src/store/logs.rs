@@ -3,21 +3,19 @@
 //! Each line is `<unix-ms> <tag> <text>`, where the tag is `o` (stdout), `e` (stderr) or `p`
 //! (a note from Pipewright itself, such as the command about to run). The time is taken once
 //! per chunk read from the process, so writing costs a copy, not a clock read, per line.
-//! Secret values are replaced by `***` before a line reaches the disk.
+//! Secret values are replaced by `***` (through the engine's [`Secrets`]) before a line reaches
+//! the disk, and a long line is cut only where no secret is split.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use memchr::memmem::Finder;
+use crate::execution::Secrets;
 
 /// A stdout line that starts with this byte is a note from Pipewright (the byte is dropped).
 pub const NOTE_MARKER: u8 = 0x1e;
 /// Lines longer than this are split, so a process that never prints a newline still shows.
 pub const MAX_LINE: usize = 64 * 1024;
-/// What replaces a secret value.
-pub const MASK: &[u8] = b"***";
 const PREFIX_LEN: usize = 16; // 13 digits, space, tag, space
 
 /// Which stream a line came from.
@@ -58,7 +56,7 @@ pub struct LogWriter {
     /// the digits are formatted once per chunk, not once per line).
     stamp: (i64, [u8; 13]),
     pending: [Vec<u8>; 2],
-    secrets: Vec<Finder<'static>>,
+    secrets: Secrets,
 }
 
 impl LogWriter {
@@ -73,24 +71,19 @@ impl LogWriter {
             written: 0,
             stamp: (-1, [b'0'; 13]),
             pending: [Vec::new(), Vec::new()],
-            secrets: Vec::new(),
+            secrets: Secrets::default(),
         })
     }
 
-    /// Values to replace by `***` in every line written from now on.
-    pub fn set_secrets(&mut self, values: impl IntoIterator<Item = String>) {
-        self.secrets.clear();
-        self.add_secrets(values);
+    /// Masks every line written from now on with `secrets` (shared: values added to them
+    /// later are masked too).
+    pub fn mask_with(&mut self, secrets: Secrets) {
+        self.secrets = secrets;
     }
 
-    /// Adds values to replace by `***`, keeping the ones already set.
-    pub fn add_secrets(&mut self, values: impl IntoIterator<Item = String>) {
-        self.secrets.extend(
-            values
-                .into_iter()
-                .filter(|value| !value.is_empty())
-                .map(|value| Finder::new(value.as_bytes()).into_owned()),
-        );
+    /// The secrets this log masks.
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     /// Bytes written so far (including what is still buffered).
@@ -120,8 +113,15 @@ impl LogWriter {
         }
         self.pending[slot].extend_from_slice(rest);
         if self.pending[slot].len() >= MAX_LINE {
-            let long = std::mem::take(&mut self.pending[slot]);
-            self.write_line(stream, &long, now_ms)?;
+            // Cut where no secret is split; keep back what could be the start of one.
+            let keep = self.secrets.longest().saturating_sub(1);
+            let wanted = self.pending[slot].len().saturating_sub(keep);
+            let cut = self.secrets.safe_cut(&self.pending[slot], wanted);
+            if cut > 0 {
+                let rest = self.pending[slot].split_off(cut);
+                let long = std::mem::replace(&mut self.pending[slot], rest);
+                self.write_line(stream, &long, now_ms)?;
+            }
         }
         Ok(())
     }
@@ -138,6 +138,8 @@ impl LogWriter {
 
     /// Writes a note from Pipewright.
     pub fn note(&mut self, text: &str, now_ms: i64) -> io::Result<()> {
+        // Masked before it is split, so a secret spanning lines is masked whole.
+        let text = self.secrets.mask(text);
         for line in text.lines() {
             self.write_line(Stream::Note, line.as_bytes(), now_ms)?;
         }
@@ -162,35 +164,12 @@ impl LogWriter {
         let mut prefix = [b' '; PREFIX_LEN];
         prefix[..13].copy_from_slice(&self.stamp.1);
         prefix[14] = stream.tag();
-        let line = self.mask(line);
+        let line = self.secrets.mask_bytes(line);
         self.file.write_all(&prefix)?;
         self.file.write_all(&line)?;
         self.file.write_all(b"\n")?;
         self.written += (PREFIX_LEN + line.len() + 1) as u64;
         Ok(())
-    }
-
-    fn mask<'a>(&self, line: &'a [u8]) -> Cow<'a, [u8]> {
-        let mut current = Cow::Borrowed(line);
-        for finder in &self.secrets {
-            if finder.find(&current).is_none() {
-                continue;
-            }
-            let needle_len = finder.needle().len();
-            let mut out = Vec::with_capacity(current.len());
-            let mut last = 0;
-            for start in finder.find_iter(&current) {
-                if start < last {
-                    continue;
-                }
-                out.extend_from_slice(&current[last..start]);
-                out.extend_from_slice(MASK);
-                last = start + needle_len;
-            }
-            out.extend_from_slice(&current[last..]);
-            current = Cow::Owned(out);
-        }
-        current
     }
 }
 
@@ -288,7 +267,9 @@ mod tests {
     #[test]
     fn secrets_are_masked_and_markers_become_notes() {
         let lines = written(|w| {
-            w.set_secrets(["hunter2".to_string(), String::new()]);
+            let secrets = Secrets::default();
+            secrets.add(["hunter2", ""]);
+            w.mask_with(secrets);
             w.write_output(
                 Stream::Stdout,
                 b"pass=hunter2 again hunter2\n\x1e$ make\n",
@@ -303,6 +284,28 @@ mod tests {
             (Stream::Note, "$ make")
         );
         assert_eq!(lines[2].stream, Stream::Note);
+    }
+
+    #[test]
+    fn a_secret_across_the_cut_of_a_long_line_is_masked_whole() {
+        let secret = "s3cr3t-Straddle";
+        let lines = written(|w| {
+            let secrets = Secrets::default();
+            secrets.add([secret]);
+            w.mask_with(secrets);
+            let mut long = vec![b'x'; MAX_LINE - 5];
+            long.extend_from_slice(secret.as_bytes());
+            long.extend(vec![b'y'; 3 * MAX_LINE]);
+            long.extend_from_slice(secret.as_bytes());
+            for chunk in long.chunks(4096) {
+                w.write_output(Stream::Stdout, chunk, 1).unwrap();
+            }
+            w.write_output(Stream::Stdout, b"\n", 2).unwrap();
+        });
+        assert!(lines.len() > 1, "the long line is cut");
+        let all: String = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(all.matches("***").count(), 2);
+        assert!(!all.contains("s3cr") && !all.contains("addle"));
     }
 
     #[test]

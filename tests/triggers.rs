@@ -34,7 +34,7 @@ fn watch(ws: &Workspace, options: WatchOptions) -> (Watcher, Notes) {
     let watcher = Watcher::start(
         ws.path(),
         options,
-        Box::new(move |request| commander.start(request).map_err(|e| e.to_string())),
+        Box::new(move |request| commander.start(request)),
         Box::new(move |note| sink.lock().expect("notes").push(note.clone())),
     )
     .expect("watcher starts");

@@ -49,7 +49,7 @@ fn trigger_starter() -> TriggerStarter {
         let watcher = Watcher::start(
             root,
             WatchOptions::default(),
-            Box::new(move |request| commander.start(request).map_err(|e| e.to_string())),
+            Box::new(move |request| commander.start(request)),
             Box::new(|note| say(&note.to_string())),
         )?;
         Ok(Box::new(watcher) as Box<dyn Send>)

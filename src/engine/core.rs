@@ -782,7 +782,7 @@ impl Core {
         });
         let (prepared, log) = match (prepared, log) {
             (Ok(prepared), Ok(log)) => (prepared, Arc::new(log)),
-            (Err(error), _) => return self.fail_at_once(key, error),
+            (Err(error), _) => return self.fail_at_once(key, error.to_string()),
             (_, Err(error)) => {
                 return self.fail_at_once(
                     key,

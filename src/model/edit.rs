@@ -15,6 +15,30 @@ pub struct ActionRef {
     pub action: usize,
 }
 
+/// Why an edit was refused; the message says what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// Another stage already has the name.
+    #[error("another stage is already named \"{name}\"")]
+    StageNameTaken {
+        /// The name asked for.
+        name: String,
+    },
+    /// A wire would carry an artifact backwards (or sideways) in time.
+    #[error(
+        "{producer} does not run before {consumer}: an artifact can only flow to an action that runs later (a later stage, or a higher run_order in the same stage)"
+    )]
+    NotBefore {
+        /// The action that would produce the artifact.
+        producer: String,
+        /// The action that would take it.
+        consumer: String,
+    },
+    /// The action is no longer in the pipeline.
+    #[error("the action is gone")]
+    Gone,
+}
+
 impl ActionRef {
     /// An action reference.
     pub fn new(stage: usize, action: usize) -> Self {
@@ -160,14 +184,16 @@ pub fn duplicate_action(pipeline: &mut Pipeline, at: ActionRef) -> ActionRef {
 }
 
 /// Renames a stage; refuses a name another stage has.
-pub fn rename_stage(pipeline: &mut Pipeline, stage: usize, name: &str) -> Result<(), String> {
+pub fn rename_stage(pipeline: &mut Pipeline, stage: usize, name: &str) -> Result<(), EditError> {
     if pipeline
         .stages
         .iter()
         .enumerate()
         .any(|(i, s)| i != stage && s.name == name)
     {
-        return Err(format!("another stage is already named \"{name}\""));
+        return Err(EditError::StageNameTaken {
+            name: name.to_string(),
+        });
     }
     pipeline.stages[stage].name = name.to_string();
     Ok(())
@@ -199,15 +225,19 @@ pub fn runs_before(pipeline: &Pipeline, from: ActionRef, to: ActionRef) -> bool 
 /// Wires `from`'s output artifact into `to`'s inputs, creating an output artifact on `from`
 /// when it has none. Refuses a wire that goes backwards (or sideways) in time. Returns the
 /// artifact's name.
-pub fn connect(pipeline: &mut Pipeline, from: ActionRef, to: ActionRef) -> Result<String, String> {
+pub fn connect(
+    pipeline: &mut Pipeline,
+    from: ActionRef,
+    to: ActionRef,
+) -> Result<String, EditError> {
     let earlier = runs_before(pipeline, from, to);
     let producer = &pipeline.stages[from.stage].actions[from.action];
     let consumer = &pipeline.stages[to.stage].actions[to.action];
     if !earlier {
-        return Err(format!(
-            "{} does not run before {}: an artifact can only flow to an action that runs later (a later stage, or a higher run_order in the same stage)",
-            producer.name, consumer.name
-        ));
+        return Err(EditError::NotBefore {
+            producer: producer.name.clone(),
+            consumer: consumer.name.clone(),
+        });
     }
     let name = match producer.output_artifacts.first() {
         Some(output) => output.name.clone(),
@@ -274,7 +304,10 @@ mod tests {
         );
         assert_eq!(p.stages[1].actions[0].input_artifacts, ["CheckoutOutput"]);
         let error = connect(&mut p, build, source).unwrap_err();
-        assert!(error.contains("does not run before"), "{error}");
+        assert!(
+            matches!(&error, EditError::NotBefore { producer, .. } if producer == "Build"),
+            "{error}"
+        );
         let test = new_action(&p, 1, ProviderKind::Commands, Category::Build);
         let test = add_action(&mut p, 1, test, 2);
         assert_eq!(connect(&mut p, build, test).as_deref(), Ok("BuildOutput"));

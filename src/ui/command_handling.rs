@@ -340,7 +340,10 @@ impl PipewrightApp {
             }
             AppCommand::OpenFolder(folder) => {
                 if let Err(error) = self.services.dialogs.open_folder(&folder) {
-                    self.report(Notice::error(error));
+                    self.report(Notice::error(format!(
+                        "cannot open {} (xdg-open: {error})",
+                        folder.display()
+                    )));
                 }
             }
 

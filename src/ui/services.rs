@@ -21,8 +21,8 @@ pub trait Dialogs: Send + Sync {
         start: &Path,
         name: &str,
     ) -> Receiver<Option<PathBuf>>;
-    /// Shows a folder in the desktop's file manager.
-    fn open_folder(&self, folder: &Path) -> Result<(), String>;
+    /// Shows a folder in the desktop's file manager; why the file manager could not start.
+    fn open_folder(&self, folder: &Path) -> std::io::Result<()>;
 }
 
 /// The desktop's own dialogs (rfd: the portal, then zenity), on a background thread.
@@ -62,12 +62,11 @@ impl Dialogs for NativeDialogs {
         save_as(ctx, start, name, ("JSON", &["json"]))
     }
 
-    fn open_folder(&self, folder: &Path) -> Result<(), String> {
+    fn open_folder(&self, folder: &Path) -> std::io::Result<()> {
         std::process::Command::new("xdg-open")
             .arg(folder)
             .spawn()
             .map(|_| ())
-            .map_err(|error| format!("cannot open {} (xdg-open: {error})", folder.display()))
     }
 }
 

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use super::{Fire, Tick, Wake};
+use super::{Fire, Tick, Wake, WatchError};
 use crate::execution::TriggerKind;
 use crate::model::FolderConfig;
 use crate::model::triggers::{DEFAULT_DEBOUNCE, Filter, FolderTrigger, GlobFilter};
@@ -69,7 +69,7 @@ impl FolderWatch {
         config: &FolderConfig,
         workspace: &Path,
         wake: Wake,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, WatchError> {
         // Written like the Folder source reads them: relative, `./` optional.
         let excludes = trigger
             .exclude
@@ -80,7 +80,8 @@ impl FolderWatch {
         let excludes = GlobFilter::new(&Filter {
             includes: Vec::new(),
             excludes,
-        })?;
+        })
+        .map_err(WatchError::Filter)?;
         Ok(Self {
             scope: Scope {
                 path: workspace.join(&config.path),
@@ -96,14 +97,13 @@ impl FolderWatch {
     }
 
     /// Starts watching if needed; fires once a burst of relevant changes has settled.
-    pub fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, String> {
+    pub fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, WatchError> {
         if !self.scope.path.exists() {
             self.debouncer = None;
             self.was_missing = true;
-            return Err(format!(
-                "folder {} does not exist: create it or fix the Folder source's path",
-                self.scope.path.display()
-            ));
+            return Err(WatchError::FolderMissing {
+                path: self.scope.path.clone(),
+            });
         }
         if self.debouncer.is_none() {
             self.debouncer = Some(self.start()?);
@@ -153,7 +153,11 @@ impl FolderWatch {
         }
     }
 
-    fn start(&self) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, String> {
+    fn start(&self) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, WatchError> {
+        let cannot = |error: notify::Error| WatchError::Notify {
+            path: self.scope.path.clone(),
+            message: error.to_string(),
+        };
         let (pending, wake, scope) = (self.pending.clone(), self.wake.clone(), self.scope.clone());
         let mut debouncer = new_debouncer(
             self.half_quiet(),
@@ -178,7 +182,7 @@ impl FolderWatch {
                 wake();
             },
         )
-        .map_err(|error| format!("cannot watch {}: {error}", self.scope.path.display()))?;
+        .map_err(cannot)?;
         // A zip file is watched through its folder, keeping only its own events.
         let (target, mode) = if self.scope.path.is_file() {
             (
@@ -188,9 +192,7 @@ impl FolderWatch {
         } else {
             (self.scope.path.as_path(), RecursiveMode::Recursive)
         };
-        debouncer
-            .watch(target, mode)
-            .map_err(|error| format!("cannot watch {}: {error}", self.scope.path.display()))?;
+        debouncer.watch(target, mode).map_err(cannot)?;
         Ok(debouncer)
     }
 

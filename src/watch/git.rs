@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use sha2::{Digest, Sha256};
 
+use super::error::{GitError, WatchError};
 use super::git_command::{FETCH, git, git_within};
 use super::refs::{self, Moved, Snapshot};
 use super::{Fire, Tick, Wake};
@@ -50,8 +51,8 @@ impl GitWatch {
         cache_root: &Path,
         local_interval: Duration,
         wake: Wake,
-    ) -> Result<Self, String> {
-        let compile = |filter| GlobFilter::new(filter);
+    ) -> Result<Self, WatchError> {
+        let compile = |filter| GlobFilter::new(filter).map_err(WatchError::Filter);
         let local = !is_url(&config.repository);
         let location = if local {
             workspace
@@ -94,7 +95,7 @@ impl GitWatch {
     }
 
     /// Checks the refs when a change was seen or the interval is up; what fired.
-    pub fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, String> {
+    pub fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, WatchError> {
         let woken = self.dirty.swap(false, Ordering::SeqCst);
         if !woken && self.next_check.is_some_and(|at| tick.now < at) {
             return Ok(Vec::new());
@@ -109,19 +110,21 @@ impl GitWatch {
     }
 
     /// Reads the refs and compares them with the last look.
-    fn check(&mut self) -> Result<Vec<Fire>, String> {
+    fn check(&mut self) -> Result<Vec<Fire>, WatchError> {
         if self.local && self.ref_watcher.is_none() {
             self.ref_watcher = self.watch_refs();
         }
-        let shown = redact(&self.location);
         let listing = git(
             Path::new("/"),
             &["ls-remote", "--symref", "--", &self.location],
         )
-        .map_err(|error| {
+        .map_err(|source| {
             // The repository may come back as a new folder: watch that one then.
             self.ref_watcher = None;
-            format!("repository {shown} cannot be read: {error}")
+            WatchError::Unreadable {
+                repository: redact(&self.location),
+                source,
+            }
         })?;
         let now = refs::parse(&listing);
         let Some(before) = &self.baseline else {
@@ -166,7 +169,7 @@ impl GitWatch {
         }
     }
 
-    fn fire_for(&self, change: &Moved) -> Result<Option<Fire>, String> {
+    fn fire_for(&self, change: &Moved) -> Result<Option<Fire>, WatchError> {
         if let (Moved::Branch { from, to, .. }, Some(paths)) = (change, &self.paths) {
             let files = self.changed_files(from.as_deref(), to)?;
             if !paths.matches_any(files.iter().map(String::as_str)) {
@@ -205,7 +208,7 @@ impl GitWatch {
 
     /// The files a push changed: against the previous commit of the branch, or (for a new
     /// branch, or history that was rewritten away) the files of its newest commit.
-    fn changed_files(&self, from: Option<&str>, to: &str) -> Result<Vec<String>, String> {
+    fn changed_files(&self, from: Option<&str>, to: &str) -> Result<Vec<String>, WatchError> {
         let listed = match from {
             Some(from) => self
                 .in_objects(&["diff", "-z", "--name-only", from, to])
@@ -224,7 +227,10 @@ impl GitWatch {
                     "--root",
                     to,
                 ])
-                .map_err(|error| format!("cannot list the files of {to}: {error}"))?,
+                .map_err(|source| WatchError::ChangedFiles {
+                    commit: to.to_string(),
+                    source,
+                })?,
         };
         Ok(listed
             .split('\0')
@@ -235,7 +241,7 @@ impl GitWatch {
 
     /// Runs git on the commits: in the local repository, or with `--git-dir` on the cache of a
     /// remote one (never in whatever repository happens to hold the cache folder).
-    fn in_objects(&self, args: &[&str]) -> Result<String, String> {
+    fn in_objects(&self, args: &[&str]) -> Result<String, GitError> {
         if self.local {
             return git(&self.objects, args);
         }
@@ -246,12 +252,18 @@ impl GitWatch {
     }
 
     /// Brings a remote repository's branches and tags into the cache.
-    fn fetch(&self) -> Result<(), String> {
+    fn fetch(&self) -> Result<(), WatchError> {
+        let failed = |source| WatchError::Fetch {
+            repository: redact(&self.location),
+            source,
+        };
         if !self.objects.join("HEAD").is_file() {
-            std::fs::create_dir_all(&self.objects)
-                .map_err(|error| format!("cannot create {}: {error}", self.objects.display()))?;
+            std::fs::create_dir_all(&self.objects).map_err(|error| WatchError::Cache {
+                path: self.objects.clone(),
+                message: error.to_string(),
+            })?;
             let cache = self.objects.to_string_lossy().into_owned();
-            git(Path::new("/"), &["init", "--bare", "--quiet", &cache])?;
+            git(Path::new("/"), &["init", "--bare", "--quiet", &cache]).map_err(failed)?;
         }
         let git_dir = self.objects.to_string_lossy().into_owned();
         git_within(
@@ -270,7 +282,7 @@ impl GitWatch {
             FETCH,
         )
         .map(|_| ())
-        .map_err(|error| format!("cannot fetch {}: {error}", redact(&self.location)))
+        .map_err(failed)
     }
 
     /// Watches the local repository's ref files, so a commit is seen at once.

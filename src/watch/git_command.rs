@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
+use super::error::GitError;
+
 /// How long a quick git call (ls-remote, log, diff) may take.
 pub const QUICK: Duration = Duration::from_secs(60);
 /// How long a fetch may take (a first fetch of a large repository).
@@ -32,13 +34,13 @@ fn drain(stream: Option<impl Read + Send + 'static>) -> Receiver<String> {
 }
 
 /// Runs `git args` in `dir` within [`QUICK`].
-pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+pub fn git(dir: &Path, args: &[&str]) -> Result<String, GitError> {
     git_within(dir, args, QUICK)
 }
 
-/// Runs `git args` in `dir`; its standard output, or a message with the first line of its
-/// standard error.
-pub fn git_within(dir: &Path, args: &[&str], limit: Duration) -> Result<String, String> {
+/// Runs `git args` in `dir`; its standard output, or why not (with the first line of its
+/// standard error when git failed).
+pub fn git_within(dir: &Path, args: &[&str], limit: Duration) -> Result<String, GitError> {
     let mut child = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -49,7 +51,7 @@ pub fn git_within(dir: &Path, args: &[&str], limit: Duration) -> Result<String, 
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn()
-        .map_err(|error| format!("cannot run git: {error}"))?;
+        .map_err(|error| GitError::NotRun(error.to_string()))?;
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
     let started = Instant::now();
@@ -59,10 +61,13 @@ pub fn git_within(dir: &Path, args: &[&str], limit: Duration) -> Result<String, 
             Ok(None) if started.elapsed() > limit => {
                 let _ = killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL);
                 let _ = child.wait();
-                return Err(format!("git {} took longer than {limit:?}", args[0]));
+                return Err(GitError::TimedOut {
+                    command: args.first().unwrap_or(&"").to_string(),
+                    limit,
+                });
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(error) => return Err(format!("cannot wait for git: {error}")),
+            Err(error) => return Err(GitError::Wait(error.to_string())),
         }
     };
     let output = stdout.recv_timeout(DRAIN).unwrap_or_default();
@@ -74,5 +79,5 @@ pub fn git_within(dir: &Path, args: &[&str], limit: Duration) -> Result<String, 
         .lines()
         .find(|line| !line.trim().is_empty())
         .unwrap_or("no message");
-    Err(first.trim().to_string())
+    Err(GitError::Failed(first.trim().to_string()))
 }

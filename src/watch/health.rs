@@ -3,10 +3,12 @@
 
 use std::time::{Duration, Instant};
 
+use super::WatchError;
+
 /// The failure state of one trigger.
 #[derive(Debug, Default)]
 pub struct Health {
-    failing: Option<String>,
+    failing: Option<WatchError>,
     delay: Duration,
     retry_at: Option<Instant>,
 }
@@ -18,14 +20,14 @@ impl Health {
     }
 
     /// The current problem, if failing.
-    pub fn problem(&self) -> Option<&str> {
-        self.failing.as_deref()
+    pub fn problem(&self) -> Option<&WatchError> {
+        self.failing.as_ref()
     }
 
     /// Records a failure; returns true when it is new (and should be reported).
     pub fn failed(
         &mut self,
-        message: String,
+        error: WatchError,
         now: Instant,
         first: Duration,
         max: Duration,
@@ -37,7 +39,7 @@ impl Health {
             (self.delay * 2).min(max)
         };
         self.retry_at = Some(now + self.delay);
-        self.failing = Some(message);
+        self.failing = Some(error);
         new
     }
 
@@ -56,17 +58,20 @@ mod tests {
     fn failures_are_new_once_and_back_off_up_to_the_limit() {
         let (first, max) = (Duration::from_secs(1), Duration::from_secs(5));
         let start = Instant::now();
+        let gone = || WatchError::FolderMissing {
+            path: "gone".into(),
+        };
         let mut health = Health::default();
         assert!(health.ready(start));
-        assert!(health.failed("gone".into(), start, first, max));
+        assert!(health.failed(gone(), start, first, max));
         assert!(!health.ready(start));
         assert!(health.ready(start + first));
-        assert!(!health.failed("gone".into(), start, first, max));
+        assert!(!health.failed(gone(), start, first, max));
         assert!(!health.ready(start + first), "waits 2s the second time");
-        health.failed("gone".into(), start, first, max);
-        health.failed("gone".into(), start, first, max);
+        health.failed(gone(), start, first, max);
+        health.failed(gone(), start, first, max);
         assert!(health.ready(start + max), "never more than the limit");
-        assert_eq!(health.problem(), Some("gone"));
+        assert_eq!(health.problem(), Some(&gone()));
         assert!(health.succeeded());
         assert!(!health.succeeded());
         assert!(health.ready(start));

@@ -3,6 +3,7 @@
 //! `pipewright watch` both use it; it knows nothing of either.
 
 pub mod clock;
+mod error;
 mod folder;
 mod git;
 mod git_command;
@@ -22,16 +23,17 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 
-use crate::engine::StartRequest;
+use crate::engine::{EngineError, StartRequest};
 use crate::execution::{ExecutionId, TriggerKind};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{GitError, WatchError};
 pub use note::{Note, NoteKind};
 
 /// Wakes the watcher's thread (from notify callbacks).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// Starts an execution for a trigger; the execution id, or why it could not start.
-pub type Starter = Box<dyn Fn(StartRequest) -> Result<ExecutionId, String> + Send>;
+pub type Starter = Box<dyn Fn(StartRequest) -> Result<ExecutionId, EngineError> + Send>;
 
 /// Receives what the watcher does, for a log or a status line.
 pub type NoteSink = Box<dyn Fn(&Note) + Send>;

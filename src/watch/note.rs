@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::WatchError;
 use crate::execution::ExecutionId;
 
 /// One thing the watcher did or noticed.
@@ -36,11 +37,11 @@ pub enum NoteKind {
     NotStarted {
         /// What happened.
         detail: String,
-        /// Why it did not start.
+        /// Why it did not start (the engine's message).
         error: String,
     },
     /// It cannot watch (reported once; retried with back-off).
-    Failing(String),
+    Failing(WatchError),
     /// It can watch again.
     Recovered,
     /// The pipeline file has problems; its triggers are off until it validates.

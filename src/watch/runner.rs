@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime};
 
+use super::error::WatchError;
 use super::folder::FolderWatch;
 use super::git::GitWatch;
 use super::health::Health;
@@ -34,7 +35,7 @@ enum AnyWatch {
 }
 
 impl AnyWatch {
-    fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, String> {
+    fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, WatchError> {
         match self {
             AnyWatch::Git(git) => git.poll(tick),
             AnyWatch::Folder(folder) => folder.poll(tick),
@@ -192,7 +193,7 @@ impl Runner {
                 },
                 Err(error) => NoteKind::NotStarted {
                     detail: fire.detail.clone(),
-                    error,
+                    error: error.to_string(),
                 },
             }
         } else {
@@ -290,7 +291,7 @@ impl Runner {
         }
     }
 
-    fn watch(&self, pipeline: &Pipeline, trigger: &TriggerSpec) -> Result<AnyWatch, String> {
+    fn watch(&self, pipeline: &Pipeline, trigger: &TriggerSpec) -> Result<AnyWatch, WatchError> {
         let provider = |name: &str| pipeline.source_action(name).map(|a| &a.provider);
         match trigger {
             TriggerSpec::GitChange(git) => match provider(&git.source) {
@@ -304,7 +305,10 @@ impl Runner {
                     self.options.local_poll,
                     self.wake.clone(),
                 )?)),
-                _ => Err(format!("{} is not a Git source", git.source)),
+                _ => Err(WatchError::NotASource {
+                    action: git.source.clone(),
+                    kind: "Git",
+                }),
             },
             TriggerSpec::FolderChange(folder) => match provider(&folder.source) {
                 Some(Provider::Folder(config)) => Ok(AnyWatch::Folder(FolderWatch::new(
@@ -313,7 +317,10 @@ impl Runner {
                     &self.workspace,
                     self.wake.clone(),
                 )?)),
-                _ => Err(format!("{} is not a Folder source", folder.source)),
+                _ => Err(WatchError::NotASource {
+                    action: folder.source.clone(),
+                    kind: "Folder",
+                }),
             },
             TriggerSpec::Schedule(schedule) => Ok(AnyWatch::Schedule(ScheduleWatch::new(
                 schedule,
@@ -329,7 +336,7 @@ impl Runner {
             .map(|entry| TriggerStatus {
                 pipeline: entry.pipeline.clone(),
                 summary: entry.summary.clone(),
-                problem: entry.health.problem().map(str::to_string),
+                problem: entry.health.problem().map(ToString::to_string),
                 last_fired: entry.last_fired.clone(),
                 next_fire: match &entry.watch {
                     AnyWatch::Schedule(schedule) => schedule.next(),

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Fire, Tick};
+use super::{Fire, Tick, WatchError};
 use crate::execution::TriggerKind;
 use crate::model::triggers::{Schedule, ScheduleTrigger};
 
@@ -16,8 +16,9 @@ pub struct ScheduleWatch {
 
 impl ScheduleWatch {
     /// Starts counting from `now`.
-    pub fn new(trigger: &ScheduleTrigger, now: DateTime<Utc>) -> Result<Self, String> {
-        let schedule = Schedule::parse(&trigger.cron, trigger.timezone.as_deref())?;
+    pub fn new(trigger: &ScheduleTrigger, now: DateTime<Utc>) -> Result<Self, WatchError> {
+        let schedule = Schedule::parse(&trigger.cron, trigger.timezone.as_deref())
+            .map_err(WatchError::Schedule)?;
         Ok(Self {
             next: schedule.next_after(now),
             trigger: trigger.clone(),

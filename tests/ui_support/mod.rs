@@ -57,7 +57,7 @@ impl Dialogs for FakeDialogs {
         self.save_file(ctx, start, name)
     }
 
-    fn open_folder(&self, folder: &Path) -> Result<(), String> {
+    fn open_folder(&self, folder: &Path) -> std::io::Result<()> {
         self.opened.lock().expect("lock").push(folder.to_path_buf());
         Ok(())
     }

@@ -7,7 +7,7 @@ use super::canvas::{Canvas, CanvasView, PaletteItem, Selection};
 use super::document::Document;
 use super::inspector::FolderField;
 use super::placement::DropTarget;
-use crate::model::edit::{self, ActionRef};
+use crate::model::edit::{self, ActionRef, EditError};
 use crate::model::ron_io::{LoadError, SaveError};
 use crate::model::strings::action_strings_mut;
 use crate::model::validate::check_entity_name;
@@ -152,13 +152,11 @@ impl Editor {
     }
 
     /// Wires `from`'s output into `to`'s inputs; returns the artifact's name, or why not.
-    pub fn connect(&mut self, from: ActionRef, to: ActionRef) -> Result<String, String> {
+    pub fn connect(&mut self, from: ActionRef, to: ActionRef) -> Result<String, EditError> {
         if !self.exists(from) || !self.exists(to) {
-            return Err("the action is gone".into());
+            return Err(EditError::Gone);
         }
-        self.document
-            .edit(None, |p| edit::connect(p, from, to))
-            .map_err(|refusal| refusal.to_string())
+        self.document.edit(None, |p| edit::connect(p, from, to))
     }
 
     /// Duplicates an action; selects the copy.

@@ -35,7 +35,7 @@ impl Triggers {
         let watcher = Watcher::start(
             workspace,
             options,
-            Box::new(move |request| commander.start(request).map_err(|e| e.to_string())),
+            Box::new(move |request| commander.start(request)),
             Box::new(move |note| {
                 if let Ok(mut lines) = lines.lock() {
                     lines.push_front(format!("{} {note}", Local::now().format("%H:%M:%S")));

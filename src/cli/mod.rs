@@ -7,6 +7,7 @@ mod follow;
 mod history;
 mod import;
 mod output;
+mod prune;
 mod run;
 mod validate;
 mod verbs;
@@ -72,6 +73,9 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Write a pipeline as CodePipeline JSON or a CloudFormation template.
     Export(export::ExportArgs),
+    /// Remove the executions past the workspace's retention rule (pipewright.ron; the newest
+    /// 200 of each pipeline by default), with their logs, artifacts and reports.
+    Prune(prune::PruneArgs),
 }
 
 /// Exit code: everything was fine.
@@ -111,6 +115,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Some(Command::Transition(args)) => verbs::transition(args)?,
         Some(Command::Import(args)) => import::run(args)?,
         Some(Command::Export(args)) => export::run(args)?,
+        Some(Command::Prune(args)) => prune::run(args)?,
     };
     Ok(ExitCode::from(code))
 }

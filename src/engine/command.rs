@@ -96,6 +96,12 @@ pub enum Command {
     },
     /// List the executions in progress.
     Status,
+    /// Remove the executions past the workspace's retention rule (see
+    /// [`crate::engine::retention`]); with `dry_run`, only list them.
+    Prune {
+        /// List, remove nothing.
+        dry_run: bool,
+    },
 }
 
 /// The engine's answer to a command.
@@ -110,6 +116,8 @@ pub enum Reply {
     Done,
     /// The executions in progress, oldest first.
     Status(Vec<LiveExecution>),
+    /// What a prune removed (or would remove).
+    Pruned(super::retention::Pruned),
 }
 
 /// An execution in progress, as `pipewright status` shows it.

@@ -30,6 +30,7 @@ use super::launch;
 use super::log_sink::LogSink;
 use super::process::{Launcher, ProcessTracker};
 use super::refusal::Refusal;
+use super::retention;
 use super::runner::{self, AttemptJob};
 use super::supervisor::Zygote;
 use super::target_locks::{TargetLocks, WaitReporter};
@@ -87,6 +88,8 @@ pub(super) struct Core {
     pending: Vec<Change>,
     /// Every secret value read so far, masked in all that is recorded, published or logged.
     secrets: Secrets,
+    /// Pipelines an execution of which ended since the last flush: retention looks at them.
+    ended: Vec<String>,
     user: String,
 }
 
@@ -136,6 +139,7 @@ impl Core {
             shutting_down: None,
             pending: Vec::new(),
             secrets: Secrets::default(),
+            ended: Vec::new(),
             user: current_user(),
         }
     }
@@ -177,6 +181,9 @@ impl Core {
             Message::Shutdown(done, reason) => self.begin_shutdown(done, reason),
         }
         let flushed = self.flush();
+        if flushed.is_ok() {
+            self.retain();
+        }
         match reply {
             Some((sender, answer)) => {
                 sender.send(flushed.and(answer));
@@ -216,6 +223,11 @@ impl Core {
                 reason,
             } => self.set_transition(&pipeline, &stage, enabled, reason),
             Command::Status => self.status().map(Some),
+            Command::Prune { dry_run } => {
+                let live = self.executions.keys().cloned().collect::<Vec<_>>();
+                retention::prune(&mut self.store, &self.workspace, live, dry_run)
+                    .map(|pruned| Some(Reply::Pruned(pruned)))
+            }
         }
         .map(|reply| reply.unwrap_or(Reply::Done))
     }
@@ -292,6 +304,21 @@ impl Core {
             self.bus.publish(Event::Changed(change));
         }
         Ok(())
+    }
+
+    /// Prunes the pipelines whose executions ended, when they are over the retention rule
+    /// (after the end was committed, so the ended execution counts).
+    fn retain(&mut self) {
+        let mut pipelines = std::mem::take(&mut self.ended);
+        pipelines.dedup();
+        if self.shutting_down.is_some() {
+            return;
+        }
+        for pipeline in pipelines {
+            let live = self.executions.keys().cloned().collect::<Vec<_>>();
+            // Best effort: the next end, or `pipewright prune`, tries again.
+            let _ = retention::after_end(&mut self.store, &self.workspace, &pipeline, live);
+        }
     }
 
     fn gates_for(&mut self, pipeline: &str) -> &mut Gates {
@@ -950,6 +977,7 @@ impl Core {
         let Some(execution) = self.executions.remove(id) else {
             return;
         };
+        self.ended.push(execution.pipeline.name.clone());
         if let Place::Waiting(stage_index) = execution.place {
             let stage = execution.pipeline.stages[stage_index].name.clone();
             self.gates_for(&execution.pipeline.name).leave(&stage, id);

@@ -19,6 +19,7 @@ mod log_sink;
 pub mod process;
 pub mod recovery;
 pub mod refusal;
+pub mod retention;
 mod runner;
 pub mod supervisor;
 pub mod target_locks;
@@ -67,6 +68,9 @@ pub enum EngineError {
     /// Another process hosts the workspace (see `host`): be its client instead.
     #[error(transparent)]
     Hosted(#[from] host_lock::LockError),
+    /// The workspace's settings file has a mistake.
+    #[error(transparent)]
+    Settings(#[from] crate::model::settings::SettingsError),
     /// The workspace's host failed to carry out a command.
     #[error("the workspace's host failed: {0}")]
     Remote(String),

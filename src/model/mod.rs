@@ -11,6 +11,7 @@ pub mod pipeline;
 pub mod providers;
 pub mod quote;
 pub mod ron_io;
+pub mod settings;
 pub mod status;
 pub mod strings;
 pub mod templates;

@@ -70,7 +70,7 @@ pub enum SaveError {
     },
 }
 
-fn options() -> ron::Options {
+pub(crate) fn options() -> ron::Options {
     ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME)
         .with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES)
@@ -105,7 +105,7 @@ pub fn parse(source: &str, path: &Path) -> Result<LoadedPipeline, LoadError> {
 }
 
 /// Turns ron's error into a sentence that says what to do.
-fn explain(error: &ron::Error) -> String {
+pub(crate) fn explain(error: &ron::Error) -> String {
     use ron::Error as E;
     match error {
         E::NoSuchStructField {

@@ -9,6 +9,7 @@ pub mod paths;
 pub mod records;
 pub mod recovery;
 pub mod reports;
+pub mod retention;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

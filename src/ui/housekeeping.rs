@@ -60,9 +60,13 @@ impl PipewrightApp {
         for tab in TABS {
             let visible = bottom == BottomTab::Run(tab.id());
             if let Some(query) = tab.wants(&run.data, &run.view, visible) {
-                let history = matches!(query, Query::History(_));
-                if run.services.ask(query) && history {
-                    run.data.history_stale = false;
+                let (history, disk) = (
+                    matches!(query, Query::History(_)),
+                    matches!(query, Query::DiskUse),
+                );
+                if run.services.ask(query) {
+                    run.data.history_stale &= !history;
+                    run.data.disk_stale &= !disk;
                 }
             }
         }

@@ -79,6 +79,10 @@ pub struct RunData {
     pub history: Option<HistoryPage>,
     /// Whether history changed since that page was read.
     pub history_stale: bool,
+    /// The bytes the workspace's state takes on disk, as last read.
+    pub disk_use: Option<u64>,
+    /// Whether an execution ended (and retention may have pruned) since it was read.
+    pub disk_stale: bool,
     /// How many executions of the shown one's pipeline started after it.
     pub newer: usize,
     /// The shown execution's test reports.
@@ -99,6 +103,8 @@ impl RunData {
             revision: 0,
             history: None,
             history_stale: true,
+            disk_use: None,
+            disk_stale: true,
             newer: 0,
             reports: None,
             engine: EngineState::Starting,
@@ -163,6 +169,7 @@ impl RunData {
                 match change {
                     Change::ExecutionStatus { status, .. } => {
                         self.history_stale = true;
+                        self.disk_stale |= status.is_final();
                         status.is_final().then(|| Noticed::Ended {
                             pipeline: snapshot.pipeline.clone(),
                             id: snapshot.id.clone(),

@@ -1,5 +1,5 @@
-//! The store reader: a thread with its own connection that answers history, execution and
-//! test report queries over a channel and wakes the UI when an answer is ready, so the UI
+//! The store reader: a thread with its own connection that answers history, execution, test
+//! report and disk use queries over a channel and wakes the UI when an answer is ready, so the UI
 //! thread never waits on SQLite (the pattern the log view's indexer uses).
 
 use std::path::Path;
@@ -46,6 +46,8 @@ pub enum Query {
     },
     /// Every disabled transition.
     Transitions,
+    /// How much disk the workspace's state takes (`.pipewright/`).
+    DiskUse,
 }
 
 /// A page of history with its counts.
@@ -99,6 +101,8 @@ pub enum Answer {
     },
     /// Disabled transitions: (pipeline, row).
     Transitions(Result<Vec<(String, TransitionRow)>, ReadError>),
+    /// The bytes `.pipewright/` takes.
+    DiskUse(Result<u64, ReadError>),
 }
 
 /// Why a query has no answer.
@@ -228,6 +232,7 @@ fn answer(store: &Store, query: Query) -> Answer {
             }
         }
         Query::Transitions => Answer::Transitions(store.transitions_all().map_err(ReadError::from)),
+        Query::DiskUse => Answer::DiskUse(Ok(store.disk_use())),
     }
 }
 
@@ -260,5 +265,6 @@ fn failed(query: Query, error: &StoreError) -> Answer {
             reports: Err(error()),
         },
         Query::Transitions => Answer::Transitions(Err(error())),
+        Query::DiskUse => Answer::DiskUse(Err(error())),
     }
 }

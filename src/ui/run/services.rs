@@ -304,6 +304,13 @@ impl RunServices {
                     Err(error) => report(commands, &error),
                 }
             }
+            Answer::DiskUse(bytes) => {
+                self.in_flight.remove(&Query::DiskUse);
+                match bytes {
+                    Ok(bytes) => data.disk_use = Some(bytes),
+                    Err(error) => report(commands, &error),
+                }
+            }
             Answer::Transitions(transitions) => {
                 self.in_flight.remove(&Query::Transitions);
                 match transitions {

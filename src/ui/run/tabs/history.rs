@@ -59,6 +59,22 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// "1.5 MB" for 1_500_000 (decimal units, as file managers show them).
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 fn decisions_text(decisions: &[DecisionMark]) -> String {
     decisions
         .iter()
@@ -89,11 +105,24 @@ impl RunTab for History {
         } else {
             answered.is_none_or(|a| a.filter.pipeline != query.filter.pipeline)
         };
-        wanted.then_some(Query::History(query))
+        let disk = visible && data.disk_stale;
+        match wanted {
+            true => Some(Query::History(query)),
+            false => disk.then_some(Query::DiskUse),
+        }
     }
 
     fn show(&self, ui: &mut Ui, data: &RunData, view: &mut RunView, commands: &mut Commands) {
         filters(ui, data, &mut view.history);
+        if let Some(bytes) = data.disk_use {
+            ui.label(
+                egui::RichText::new(format!(
+                    "The workspace's history takes {} on disk (.pipewright/); pipewright.ron sets how much is kept",
+                    human_bytes(bytes)
+                ))
+                .color(theme::TEXT_WEAK),
+            );
+        }
         let Some(page) = &data.history else {
             ui.label(egui::RichText::new("Reading the history…").color(theme::TEXT_WEAK));
             return;
@@ -298,7 +327,15 @@ fn table(ui: &mut Ui, data: &RunData, view: &mut RunView, commands: &mut Command
 
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::{human_bytes, thousands};
+
+    #[test]
+    fn sizes_read_in_decimal_units() {
+        assert_eq!(human_bytes(0), "0 bytes");
+        assert_eq!(human_bytes(999), "999 bytes");
+        assert_eq!(human_bytes(1_500), "1.5 kB");
+        assert_eq!(human_bytes(15_000_000), "15.0 MB");
+    }
 
     #[test]
     fn counts_read_with_thousands_separators() {

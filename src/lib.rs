@@ -1,5 +1,9 @@
-//! Pipewright: AWS CodePipeline's model, run locally. See `DESIGN.md` for the layers:
-//! [`model`] (definitions and rules), then engine, store, ui and cli built on top.
+//! Pipewright: AWS CodePipeline's model, run locally.
+//!
+//! `ARCHITECTURE.md` at the repository's root is the map: the layers, lowest first
+//! ([`model`], [`execution`], [`store`], [`engine`], [`host`], [`watch`], then the front ends
+//! [`ui`] and [`cli`]; no arrow runs upward), the life of one execution from Run to a green
+//! card, where to add a provider, a run-view tab or a command-line verb, and the invariants.
 
 pub mod cli;
 pub mod clock;

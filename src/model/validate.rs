@@ -1,4 +1,5 @@
-//! The rules of a pipeline definition (DESIGN.md §3), checked all at once.
+//! The rules of a pipeline definition (the README's "Rules checked by `validate`"), checked
+//! all at once.
 //!
 //! Every problem carries a path into the pipeline (`stages[2].actions[0].input_artifacts[0]`)
 //! and a message that says what to do; [`Problem::locate`] adds the line and column.

@@ -128,7 +128,7 @@ impl RunServices {
                 Ok(Reply::Started { execution_id }) => {
                     commands.push(AppCommand::ShowStarted(execution_id));
                 }
-                Ok(Reply::Done | Reply::Status(_)) => {}
+                Ok(Reply::Done | Reply::Status(_) | Reply::Pruned(_)) => {}
                 Err(why) => commands.push(AppCommand::Report(Notice::error(why))),
             }
         }

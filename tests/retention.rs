@@ -73,7 +73,11 @@ fn rows_of(workspace: &Path, id: &str) -> i64 {
     ["executions", "stage_executions", "action_attempts"]
         .iter()
         .map(|table| {
-            let column = if *table == "executions" { "id" } else { "execution_id" };
+            let column = if *table == "executions" {
+                "id"
+            } else {
+                "execution_id"
+            };
             connection
                 .query_row(
                     &format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?1"),
@@ -93,7 +97,11 @@ const WAITING: &str = r#"(name: "busy", stages: [
 fn three_hundred_executions_with_a_limit_of_100_leave_100_and_a_live_one_survives() {
     let ws = common::Workspace::new();
     let root = ws.path();
-    std::fs::write(root.join("pipewright.ron"), "(retention: (executions: 100))").expect("settings");
+    std::fs::write(
+        root.join("pipewright.ron"),
+        "(retention: (executions: 100))",
+    )
+    .expect("settings");
     // A live execution older than all the others: past the limit, yet it stays.
     let live = ws.start(&ws.pipeline(WAITING));
     ws.wait_for("the approval", |change| {
@@ -132,7 +140,10 @@ fn three_hundred_executions_with_a_limit_of_100_leave_100_and_a_live_one_survive
     for index in 200..300 {
         let id = generated_id(index);
         assert!(left.contains(&id.to_string()), "{id} was kept");
-        assert!(run_folder(root, &id).join("logs").is_dir(), "{id} keeps its folder");
+        assert!(
+            run_folder(root, &id).join("logs").is_dir(),
+            "{id} keeps its folder"
+        );
     }
     for id in &oldest {
         assert!(!run_folder(root, id).exists(), "{id}'s folder is gone");
@@ -183,14 +194,21 @@ fn the_release_that_is_deployed_stays_with_its_execution() {
 fn prune_dry_run_lists_and_deletes_nothing_then_prune_removes_them() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    std::fs::write(root.join("pipewright.ron"), "(retention: (executions: 100))").expect("settings");
+    std::fs::write(
+        root.join("pipewright.ron"),
+        "(retention: (executions: 100))",
+    )
+    .expect("settings");
     fill(root, 300);
 
     let dry = pipewright(&["prune", "--dry-run"], root);
     assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
     let out = text(&dry.stdout);
     assert_eq!(out.matches("would remove ").count(), 201, "{out}");
-    assert!(out.contains(&format!("would remove {}", generated_id(0))), "{out}");
+    assert!(
+        out.contains(&format!("would remove {}", generated_id(0))),
+        "{out}"
+    );
     assert!(!out.contains(&generated_id(200).to_string()), "{out}");
     assert_eq!(kept(root).len(), 300);
     assert!(run_folder(root, &generated_id(0)).is_dir());
@@ -215,7 +233,11 @@ fn prune_in_a_folder_where_nothing_ran_creates_nothing() {
 #[test]
 fn the_host_prunes_after_an_execution_ends_when_over_the_limit() {
     let ws = common::Workspace::new();
-    std::fs::write(ws.path().join("pipewright.ron"), "(retention: (executions: 2))").expect("settings");
+    std::fs::write(
+        ws.path().join("pipewright.ron"),
+        "(retention: (executions: 2))",
+    )
+    .expect("settings");
     let pipeline = ws.pipeline(
         r#"(name: "busy", stages: [
     (name: "Build", actions: [(name: "Make", category: Build, provider: Commands(commands: ["echo made"]))]),

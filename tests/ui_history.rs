@@ -1,7 +1,8 @@
 //! The history tab while a schedule fires, headless with egui_kittest, the real engine and
 //! the trigger watcher on a clock the test moves: the run view follows new executions until
 //! the person picks one; a picked execution stays on the canvas while newer ones start, and
-//! "N newer executions — show latest" goes back to following.
+//! "N newer executions — show latest" goes back to following. The tab shows the disk the
+//! history takes, read again when an execution ends.
 
 mod ui_support;
 
@@ -84,7 +85,19 @@ fn a_picked_past_execution_stays_shown_while_a_schedule_fires() {
             .and_then(|d| d.history.as_ref())
             .is_some_and(|page| page.total == 2)
     });
+    // The tab says how much disk the history takes, read off the UI thread.
+    wait_until(&mut app, "the disk use to be read", |state| {
+        state
+            .run_data()
+            .and_then(|d| d.disk_use)
+            .is_some_and(|bytes| bytes > 0)
+    });
+    let disk_before = app.state().run_data().and_then(|d| d.disk_use);
     app.run();
+    assert!(
+        app.query_by_label_contains("on disk (.pipewright/)")
+            .is_some()
+    );
     app.get_by_label(first.short()).click();
     app.run();
     wait_until(&mut app, "the first to be shown again", |state| {
@@ -99,6 +112,9 @@ fn a_picked_past_execution_stays_shown_while_a_schedule_fires() {
         Some(first.clone()),
         "the picked execution stays"
     );
+    wait_until(&mut app, "the disk use to be read again", |state| {
+        state.run_data().and_then(|d| d.disk_use) > disk_before
+    });
     wait_until(&mut app, "the newer executions to be counted", |state| {
         state.run_data().is_some_and(|d| d.newer == 2)
     });

@@ -70,7 +70,7 @@ pub enum EngineError {
     Hosted(#[from] host_lock::LockError),
     /// The workspace's settings file has a mistake.
     #[error(transparent)]
-    Settings(#[from] crate::model::settings::SettingsError),
+    Settings(#[from] crate::model::ron_io::LoadError),
     /// The workspace's host failed to carry out a command.
     #[error("the workspace's host failed: {0}")]
     Remote(String),

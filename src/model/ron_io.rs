@@ -31,7 +31,7 @@ pub struct LoadedPipeline {
     pub positions: Positions,
 }
 
-/// Why a pipeline file could not be read.
+/// Why a pipeline file (or another RON file of the workspace) could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read at all.
@@ -93,19 +93,24 @@ pub fn parse(source: &str, path: &Path) -> Result<LoadedPipeline, LoadError> {
             source: source.to_string(),
             positions: Positions::of(&Tree::parse(source)),
         }),
-        Err(error) => Err(LoadError::Syntax {
-            path: path.to_path_buf(),
-            position: Position {
-                line: error.span.start.line,
-                column: error.span.start.col,
-            },
-            message: explain(&error.code),
-        }),
+        Err(error) => Err(syntax_error(&error, path)),
+    }
+}
+
+/// A RON parse error of the file at `path`, with its line and column and what to do.
+pub(crate) fn syntax_error(error: &ron::error::SpannedError, path: &Path) -> LoadError {
+    LoadError::Syntax {
+        path: path.to_path_buf(),
+        position: Position {
+            line: error.span.start.line,
+            column: error.span.start.col,
+        },
+        message: explain(&error.code),
     }
 }
 
 /// Turns ron's error into a sentence that says what to do.
-pub(crate) fn explain(error: &ron::Error) -> String {
+fn explain(error: &ron::Error) -> String {
     use ron::Error as E;
     match error {
         E::NoSuchStructField {

@@ -11,12 +11,11 @@
 //! )
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::file::Position;
-use super::ron_io::{explain, options};
+use super::ron_io::{LoadError, options, syntax_error};
 
 /// The settings file's name, at the workspace's root.
 pub const SETTINGS_FILE: &str = "pipewright.ron";
@@ -53,55 +52,25 @@ impl Default for Retention {
     }
 }
 
-/// Why the settings file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    /// The file exists but cannot be read.
-    #[error("{}: cannot read the file: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// The text is not valid settings.
-    #[error("{}:{position}: {message}", path.display())]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// Where the problem is.
-        position: Position,
-        /// What is wrong and what to do.
-        message: String,
-    },
-}
-
 impl WorkspaceSettings {
     /// The settings of the workspace at `root` (the defaults when it has no settings file).
-    pub fn load(root: &Path) -> Result<Self, SettingsError> {
+    pub fn load(root: &Path) -> Result<Self, LoadError> {
         let path = root.join(SETTINGS_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Self::default());
             }
-            Err(source) => return Err(SettingsError::Io { path, source }),
+            Err(source) => return Err(LoadError::Io { path, source }),
         };
         Self::parse(&text, &path)
     }
 
     /// Parses settings text; `path` only names the file in errors.
-    pub fn parse(text: &str, path: &Path) -> Result<Self, SettingsError> {
+    pub fn parse(text: &str, path: &Path) -> Result<Self, LoadError> {
         options()
             .from_str(text)
-            .map_err(|error| SettingsError::Syntax {
-                path: path.to_path_buf(),
-                position: Position {
-                    line: error.span.start.line,
-                    column: error.span.start.col,
-                },
-                message: explain(&error.code),
-            })
+            .map_err(|error| syntax_error(&error, path))
     }
 }
 

@@ -233,6 +233,7 @@ fn sizes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let workspace = dir.path().join("ws");
         std::fs::create_dir_all(&workspace).expect("workspace");
+        keep_everything(&workspace);
         let made = Instant::now();
         generator::fill(&workspace, size, generator::minutely("busy", START, 50));
         std::fs::write(
@@ -252,10 +253,20 @@ fn sizes() {
     }
 }
 
+/// Turns retention off, so the history keeps every execution the bench makes.
+fn keep_everything(workspace: &Path) {
+    std::fs::write(
+        workspace.join("pipewright.ron"),
+        "(retention: (executions: None))",
+    )
+    .expect("settings");
+}
+
 fn memory(executions: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
     let workspace = dir.path().join("ws");
     std::fs::create_dir_all(&workspace).expect("workspace");
+    keep_everything(&workspace);
     std::fs::write(
         workspace.join("busy.pipeline.ron"),
         pipeline_text("* * * * *"),

@@ -257,3 +257,35 @@ fn the_host_prunes_after_an_execution_ends_when_over_the_limit() {
     assert!(!run_folder(ws.path(), &ids[0]).exists());
     assert!(run_folder(ws.path(), &ids[2]).is_dir());
 }
+
+#[test]
+fn an_age_limit_removes_executions_older_than_its_days_whatever_their_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    const DAY: i64 = 24 * 60 * 60 * 1000;
+    let now = now_ms();
+    // Ten executions, one a day, the oldest ten days ago.
+    generator::fill(root, 10, |index| generator::Generated {
+        pipeline: "busy".into(),
+        started_ms: now - (10 - index as i64) * DAY + 1000,
+        status: ExecutionStatus::Succeeded,
+    });
+    let rule = pipewright::model::settings::WorkspaceSettings::parse(
+        "(retention: (executions: None, days: 3))",
+        Path::new("pipewright.ron"),
+    )
+    .expect("settings")
+    .retention;
+    let mut store = Store::open(root).expect("store");
+    assert!(store.over_retention("busy", &rule, now).expect("count"));
+    let old = store
+        .past_retention(&rule, &Default::default(), now)
+        .expect("past the rule");
+    let ids: Vec<String> = old.iter().map(|e| e.id.to_string()).collect();
+    let expected: Vec<String> = (0..7).map(|i| generated_id(i).to_string()).collect();
+    assert_eq!(ids, expected, "the seven started more than 3 days ago");
+    let ids: Vec<ExecutionId> = old.into_iter().map(|e| e.id).collect();
+    assert!(store.prune(&ids).expect("pruned").is_empty());
+    assert!(!store.over_retention("busy", &rule, now).expect("count"));
+    assert_eq!(kept(root).len(), 3);
+}

@@ -144,3 +144,30 @@ fn finally_commands_run_after_a_failure_and_keep_the_failure() {
     let attempt = &ws.store().attempts(&id).expect("attempts")[0];
     assert_eq!(attempt.exit_code, Some(2));
 }
+
+#[test]
+fn a_lone_plain_command_reads_as_through_the_shell() {
+    let ws = Workspace::new();
+    let run = |command: &str| {
+        let pipeline = ws.pipeline(&format!(
+            r#"(name: "plain", stages: [(name: "S", actions: [(name: "One", category: Build,
+                provider: Commands(commands: ["{command}"]))])])"#
+        ));
+        let id = ws.start(&pipeline);
+        let status = ws.wait_end(&id);
+        let attempt = ws.store().attempts(&id).expect("attempts").remove(0);
+        let log = std::fs::read_to_string(ws.path().join(&attempt.log_path)).expect("log");
+        (status, attempt.exit_code, log)
+    };
+    let (status, code, log) = run("ls no-such-file-here");
+    assert_eq!((status, code), (ExecutionStatus::Failed, Some(2)));
+    assert!(log.contains(" p $ ls no-such-file-here"), "{log}");
+    assert!(log.contains("no-such-file-here"), "ls's own message: {log}");
+    let (status, code, log) = run("no-such-program-anywhere --flag");
+    assert_eq!(
+        (status, code),
+        (ExecutionStatus::Failed, Some(127)),
+        "{log}"
+    );
+    assert!(log.contains("not found"), "the shell's message: {log}");
+}

@@ -4,6 +4,8 @@
 //! to the next and the first failure stops the rest. Each command is announced in the log
 //! before it runs. `finally` commands run afterwards in a second shell, whatever happened.
 //! Exported variables are read from the shell's environment once every command succeeded.
+//! A lone simple command (words of plain characters, no shell syntax, not a builtin) runs
+//! without the shell: the same process, arguments and exit code, one program start fewer.
 
 use std::path::Path;
 
@@ -103,9 +105,18 @@ pub(super) async fn run_shell(
         "PIPEWRIGHT_EXPORTS".into(),
         exports_file.to_string_lossy().into_owned(),
     ));
-    let args = vec!["-c".to_string(), script(commands, exports)];
+    let (program, args) = match direct(commands, exports, &env) {
+        Some((command, words)) => {
+            context.log.note(&format!("$ {}", command.trim()));
+            (words[0].clone(), words[1..].to_vec())
+        }
+        None => (
+            shell().to_string(),
+            vec!["-c".to_string(), script(commands, exports)],
+        ),
+    };
     let spec = Spec {
-        program: shell(),
+        program: &program,
         args: &args,
         cwd,
         env: &env,
@@ -129,6 +140,50 @@ pub(super) async fn run_shell(
         }
     }
     result
+}
+
+/// Words a shell would not treat specially: a command made only of these means the same run
+/// directly as through `sh -c`.
+fn is_plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_-./,:=+@% \t".contains(c)
+}
+
+/// Shell keywords and builtins that have no program of their own, or whose program would not
+/// do the same (they change the shell itself).
+const SHELL_ONLY: &[&str] = &[
+    "alias", "bg", "break", "cd", "command", "continue", "eval", "exec", "exit", "export", "fc",
+    "fg", "getopts", "hash", "jobs", "read", "readonly", "return", "set", "shift", "times", "trap",
+    "type", "ulimit", "umask", "unalias", "unset", "wait", "source", "local",
+];
+
+/// The command and its words when `commands` is one plain command whose program exists, so
+/// it can run without a shell; `None` sends it through `sh -c`.
+fn direct<'a>(
+    commands: &'a [String],
+    exports: &[String],
+    env: &[(String, String)],
+) -> Option<(&'a str, Vec<String>)> {
+    let mut given = commands.iter().filter(|c| !c.trim().is_empty());
+    let (command, None) = (given.next()?, given.next()) else {
+        return None;
+    };
+    if !exports.is_empty() || !command.chars().all(is_plain) {
+        return None;
+    }
+    let words: Vec<String> = command.split_whitespace().map(str::to_string).collect();
+    let program = words.first()?;
+    if program.contains('=') || SHELL_ONLY.contains(&program.as_str()) {
+        return None;
+    }
+    let path = env
+        .iter()
+        .rev()
+        .find(|(name, _)| name == "PATH")
+        .map(|(_, value)| value.clone())
+        .or_else(|| std::env::var("PATH").ok())
+        .unwrap_or_default();
+    crate::engine::supervisor::resolve(program, &[("PATH".to_string(), path)])?;
+    Some((command, words))
 }
 
 /// Turns how the process ended into a result; failures quote the command and last lines.
@@ -205,6 +260,43 @@ mod tests {
         assert!(text.starts_with("set -e\n"));
         assert!(text.contains("printf '\\036$ %s\\n' 'make'\nmake\n"));
         assert!(text.contains("printf '%s=%s\\0' VERSION \"${VERSION-}\""));
+    }
+
+    #[test]
+    fn only_a_lone_plain_command_runs_without_the_shell() {
+        let env = [("PATH".to_string(), "/usr/bin:/bin".to_string())];
+        let one = |command: &str| direct(&[command.to_string()], &[], &env).map(|(_, w)| w);
+        assert_eq!(one("true"), Some(vec!["true".to_string()]));
+        assert_eq!(
+            one("  ls -la /tmp "),
+            Some(vec!["ls".into(), "-la".into(), "/tmp".into()])
+        );
+        for shell_syntax in [
+            "echo $HOME",
+            "ls *.txt",
+            "true && false",
+            "echo 'quoted'",
+            "cd /tmp",
+            "export A=1",
+            "A=1 env",
+            "echo hi > file",
+            "echo ~",
+            "true # comment",
+            "no-such-program-here",
+            "echo a\nb",
+        ] {
+            assert_eq!(one(shell_syntax), None, "{shell_syntax}");
+        }
+        let two = ["true".to_string(), "true".to_string()];
+        assert_eq!(
+            direct(&two, &[], &env),
+            None,
+            "two commands share one shell"
+        );
+        assert_eq!(
+            direct(&["true".to_string()], &["V".to_string()], &env),
+            None
+        );
     }
 
     #[test]

@@ -172,7 +172,7 @@ impl Program<'_> {
 
 /// Looks `program` up like a shell: as given when it holds a `/`, otherwise in each folder of
 /// the `PATH` in `env`.
-fn resolve(program: &str, env: &[(String, String)]) -> Option<PathBuf> {
+pub fn resolve(program: &str, env: &[(String, String)]) -> Option<PathBuf> {
     if program.contains('/') {
         return Some(PathBuf::from(program));
     }

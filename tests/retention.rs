@@ -289,3 +289,30 @@ fn an_age_limit_removes_executions_older_than_its_days_whatever_their_count() {
     assert!(!store.over_retention("busy", &rule, now).expect("count"));
     assert_eq!(kept(root).len(), 3);
 }
+
+#[test]
+fn an_automatic_prune_removes_at_most_a_batch_of_the_oldest() {
+    let ws = common::Workspace::new();
+    let root = ws.path();
+    std::fs::write(
+        root.join("pipewright.ron"),
+        "(retention: (executions: 100))",
+    )
+    .expect("settings");
+    fill(root, 700);
+    let pipeline = ws.pipeline(
+        r#"(name: "busy", stages: [
+    (name: "Build", actions: [(name: "Make", category: Build, provider: Commands(commands: ["true"]))]),
+])"#,
+    );
+    let id = ws.start(&pipeline);
+    assert_eq!(ws.wait_end(&id), ExecutionStatus::Succeeded);
+    ws.send(Command::Status);
+    // 701 executions, 601 past the rule: the oldest 500 go now (the real one, then
+    // generated 0..499), the rest at the next end.
+    let left = kept(root);
+    assert_eq!(left.len(), 201);
+    assert!(!left.contains(&id));
+    assert!(!run_folder(root, &generated_id(498)).exists());
+    assert!(run_folder(root, &generated_id(499)).is_dir());
+}

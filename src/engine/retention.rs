@@ -88,8 +88,13 @@ pub fn prune(
     })
 }
 
-/// After an execution of `pipeline` ended: prunes when the pipeline is over the rule (two
-/// indexed counts otherwise). A settings file with a mistake prunes nothing.
+/// The most executions one automatic prune removes, so the engine's thread never stalls on a
+/// large backlog (a workspace from before retention): the rest go at the next ends.
+pub const AUTO_BATCH: usize = 500;
+
+/// After an execution of `pipeline` ended: prunes the oldest executions past the rule, at most
+/// [`AUTO_BATCH`], when the pipeline is over it (two indexed counts otherwise). A settings
+/// file with a mistake prunes nothing.
 pub fn after_end(
     store: &mut Store,
     root: &Path,
@@ -99,8 +104,14 @@ pub fn after_end(
     let Ok(settings) = WorkspaceSettings::load(root) else {
         return Ok(());
     };
-    if store.over_retention(pipeline, &settings.retention, now_ms())? {
-        prune(store, root, live, false)?;
+    let now = now_ms();
+    if !store.over_retention(pipeline, &settings.retention, now)? {
+        return Ok(());
     }
+    let mut keep = deployed(root);
+    keep.extend(live.into_iter().map(|id| id.to_string()));
+    let past = store.past_retention(&settings.retention, &keep, now)?;
+    let ids: Vec<ExecutionId> = past.into_iter().take(AUTO_BATCH).map(|e| e.id).collect();
+    store.prune(&ids)?;
     Ok(())
 }

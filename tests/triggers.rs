@@ -626,3 +626,43 @@ fn a_folder_that_is_replaced_fires_once_when_it_is_back() {
     assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
     assert_no_start(&ws, Duration::from_millis(2000));
 }
+
+#[test]
+fn changes_1_3_s_apart_with_a_2_s_debounce_fire_once_after_the_folder_is_quiet() {
+    let ws = Workspace::new();
+    let site = ws.path().join("site");
+    std::fs::create_dir_all(&site).expect("site");
+    write_pipeline(
+        &ws,
+        r#"(name: "app", triggers: [FolderChange(source: "Pages", debounce: "2s")],
+        stages: [
+            (name: "Source", actions: [(name: "Pages", category: Source,
+                provider: Folder(path: "site"), output_artifacts: [(name: "Site")])]),
+            (name: "Check", actions: [(name: "Count", category: Test,
+                provider: Commands(commands: ["ls"]), input_artifacts: ["Site"])]),
+        ])"#,
+    );
+    let (_watcher, notes) = watch(&ws, options());
+    wait_watching(&notes);
+    let mut last_change_ms = 0;
+    for (index, name) in ["a.html", "b.html", "c.html"].into_iter().enumerate() {
+        if index > 0 {
+            std::thread::sleep(Duration::from_millis(1300));
+        }
+        std::fs::write(site.join(name), name).expect("write");
+        last_change_ms = Utc::now().timestamp_millis();
+    }
+    let started = next_start(&ws);
+    assert_eq!(
+        started.trigger.detail,
+        "change in site: 3 files (a.html, b.html, c.html)"
+    );
+    let quiet_ms = started.started_ms - last_change_ms;
+    assert!(
+        quiet_ms >= 2000,
+        "fired {quiet_ms} ms after the last change"
+    );
+    assert_eq!(ws.wait_end(&started.id), ExecutionStatus::Succeeded);
+    assert_no_start(&ws, Duration::from_millis(3000));
+    assert_eq!(fired(&notes).len(), 1, "{:?}", fired(&notes));
+}

@@ -1,13 +1,14 @@
-//! A Folder change trigger: debounced file events (notify-debouncer-full) under a Folder
-//! source's folder, or for its `.zip` file; one burst of changes fires once.
+//! A Folder change trigger: file events under a Folder source's folder, or for its `.zip`
+//! file. It fires once the folder has been quiet for the trigger's `debounce`: every relevant
+//! change restarts that quiet period, so a burst of changes, however spread, fires once.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
-use notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::{Fire, Tick, Wake, WatchError};
 use crate::execution::TriggerKind;
@@ -19,10 +20,11 @@ const STATE_DIR: &str = ".pipewright";
 /// Files named in a trigger's detail.
 const NAMED_FILES: usize = 3;
 
-/// Relevant paths changed since the last fire, and when the last of them came.
+/// Relevant paths changed since the last fire, and when the last of them changed.
 #[derive(Default)]
 struct Pending {
-    paths: Vec<String>,
+    /// A set, so a file written again and again during a long burst is counted once.
+    paths: BTreeSet<String>,
     last: Option<Instant>,
 }
 
@@ -57,7 +59,7 @@ pub struct FolderWatch {
     debounce: Duration,
     wake: Wake,
     pending: Arc<Mutex<Pending>>,
-    debouncer: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
+    watcher: Option<RecommendedWatcher>,
     /// The folder was gone at the last look: its return is a change.
     was_missing: bool,
 }
@@ -91,22 +93,27 @@ impl FolderWatch {
             debounce: trigger.debounce.unwrap_or(DEFAULT_DEBOUNCE).to_std(),
             wake,
             pending: Arc::default(),
-            debouncer: None,
+            watcher: None,
             was_missing: false,
         })
     }
 
-    /// Starts watching if needed; fires once a burst of relevant changes has settled.
+    /// Starts watching if needed; fires once the folder has been quiet for `debounce` since
+    /// its last relevant change.
     pub fn poll(&mut self, tick: &Tick) -> Result<Vec<Fire>, WatchError> {
         if !self.scope.path.exists() {
-            self.debouncer = None;
+            self.watcher = None;
             self.was_missing = true;
             return Err(WatchError::FolderMissing {
                 path: self.scope.path.clone(),
             });
         }
-        if self.debouncer.is_none() {
-            self.debouncer = Some(self.start()?);
+        if self.watcher.is_none() {
+            // Changes seen before the folder went away are not news once it is back.
+            if let Ok(mut pending) = self.pending.lock() {
+                *pending = Pending::default();
+            }
+            self.watcher = Some(self.start()?);
             if std::mem::take(&mut self.was_missing) {
                 return Ok(vec![self.fire(format!(
                     "change in {}: the folder is back",
@@ -114,23 +121,18 @@ impl FolderWatch {
                 ))]);
             }
         }
-        // The debouncer settles each file for half the quiet time; the folder as a whole must
-        // then stay quiet for the other half, so one burst fires once.
-        let grace = self.half_quiet();
-        let mut changed = {
+        let changed: Vec<String> = {
             let Ok(mut pending) = self.pending.lock() else {
                 return Ok(Vec::new());
             };
             match pending.last {
-                Some(last) if tick.now.duration_since(last) >= grace => {
+                Some(last) if tick.now.duration_since(last) >= self.debounce => {
                     pending.last = None;
-                    std::mem::take(&mut pending.paths)
+                    std::mem::take(&mut pending.paths).into_iter().collect()
                 }
                 _ => return Ok(Vec::new()),
             }
         };
-        changed.sort();
-        changed.dedup();
         let mut named = changed[..changed.len().min(NAMED_FILES)].join(", ");
         if changed.len() > NAMED_FILES {
             named.push_str(", …");
@@ -153,23 +155,23 @@ impl FolderWatch {
         }
     }
 
-    fn start(&self) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, WatchError> {
+    fn start(&self) -> Result<RecommendedWatcher, WatchError> {
         let cannot = |error: notify::Error| WatchError::Notify {
             path: self.scope.path.clone(),
             message: error.to_string(),
         };
         let (pending, wake, scope) = (self.pending.clone(), self.wake.clone(), self.scope.clone());
-        let mut debouncer = new_debouncer(
-            self.half_quiet(),
-            None,
-            move |result: DebounceEventResult| {
-                let Ok(events) = result else { return };
-                // Reading the folder (the Folder source copying it, say), excluded files and
-                // the workspace's own state do not count, nor keep the folder from settling.
-                let relevant: Vec<String> = events
+        let mut watcher =
+            notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+                let Ok(event) = result else { return };
+                // Reading the folder (the Folder source copying it, say), excluded files and the
+                // workspace's own state do not count, nor restart the quiet period.
+                if event.kind.is_access() {
+                    return;
+                }
+                let relevant: Vec<String> = event
+                    .paths
                     .iter()
-                    .filter(|event| !event.kind.is_access())
-                    .flat_map(|event| &event.event.paths)
                     .filter_map(|path| scope.relevant(path))
                     .collect();
                 if relevant.is_empty() {
@@ -180,9 +182,8 @@ impl FolderWatch {
                     pending.last = Some(Instant::now());
                 }
                 wake();
-            },
-        )
-        .map_err(cannot)?;
+            })
+            .map_err(cannot)?;
         // A zip file is watched through its folder, keeping only its own events.
         let (target, mode) = if self.scope.path.is_file() {
             (
@@ -192,12 +193,7 @@ impl FolderWatch {
         } else {
             (self.scope.path.as_path(), RecursiveMode::Recursive)
         };
-        debouncer.watch(target, mode).map_err(cannot)?;
-        Ok(debouncer)
-    }
-
-    /// Half the trigger's quiet time (at least 100 ms).
-    fn half_quiet(&self) -> Duration {
-        (self.debounce / 2).max(Duration::from_millis(100))
+        watcher.watch(target, mode).map_err(cannot)?;
+        Ok(watcher)
     }
 }

@@ -58,7 +58,7 @@ fn every_rule_fixture_reports_its_problem_at_its_position() {
         let expected = expectation(&file, &text);
         let loaded = ron_io::parse(&text, &file)
             .unwrap_or_else(|error| panic!("fixture must parse: {error}"));
-        let problems = validate_located(&loaded.pipeline, &loaded.positions);
+        let problems = validate_located(&loaded.pipeline, &loaded.source);
         let hit = problems.iter().any(|problem| {
             problem.message.contains(&expected.message)
                 && problem
@@ -144,7 +144,7 @@ type Located = (String, String, Option<(usize, usize)>);
 fn located_messages(pipeline: &Pipeline) -> Vec<Located> {
     let text = ron_io::to_string(pipeline).expect("serializes");
     let loaded = ron_io::parse(&text, Path::new("q.pipeline.ron")).expect("parses");
-    validate_located(&loaded.pipeline, &loaded.positions)
+    validate_located(&loaded.pipeline, &loaded.source)
         .into_iter()
         .map(|p| (p.path, p.message, p.position.map(|x| (x.line, x.column))))
         .collect()

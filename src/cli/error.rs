@@ -2,8 +2,10 @@
 //! that goes with it.
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILED};
+use crate::model::quote::shorten_quotes;
 
-/// A failure to report: `main` prints "pipewright: MESSAGE" and exits with `code`.
+/// A failure to report: `main` prints "pipewright: MESSAGE" and exits with `code`. A long
+/// quoted value in the message is cut short.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct CliError {
@@ -16,18 +18,17 @@ pub struct CliError {
 impl CliError {
     /// The input could not be read or used (exit 2).
     pub fn bad_input(message: impl Into<String>) -> Self {
-        Self {
-            code: EXIT_BAD_INPUT,
-            message: message.into(),
-        }
+        Self::new(EXIT_BAD_INPUT, message.into())
     }
 
     /// Something was refused or failed (exit 1).
     pub fn failed(message: impl Into<String>) -> Self {
-        Self {
-            code: EXIT_FAILED,
-            message: message.into(),
-        }
+        Self::new(EXIT_FAILED, message.into())
+    }
+
+    fn new(code: u8, message: String) -> Self {
+        let message = shorten_quotes(&message).into_owned();
+        Self { code, message }
     }
 }
 

@@ -92,7 +92,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("cannot write {}", target.display()))?;
         let loaded = ron_io::load(target)
             .with_context(|| format!("cannot read back {}", target.display()))?;
-        let problems = validate_located(&loaded.pipeline, &loaded.positions);
+        let problems = validate_located(&loaded.pipeline, &loaded.source);
         if !problems.is_empty() {
             println!("  to fix before it runs here:");
             for problem in &problems {

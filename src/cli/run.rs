@@ -71,7 +71,7 @@ fn pairs(flag: &str, items: &[String]) -> Result<IndexMap<String, String>, CliEr
 pub fn run(args: RunArgs) -> Result<u8, CliError> {
     let loaded =
         ron_io::load(&args.file).map_err(|error| CliError::bad_input(error.to_string()))?;
-    let problems = validate_located(&loaded.pipeline, &loaded.positions);
+    let problems = validate_located(&loaded.pipeline, &loaded.source);
     if !problems.is_empty() {
         for problem in &problems {
             eprintln!("{}", format_problem(&args.file, problem));

@@ -29,7 +29,7 @@ fn check_file(file: &Path) -> u8 {
             return EXIT_FAILED;
         }
     };
-    let problems = validate_located(&loaded.pipeline, &loaded.positions);
+    let problems = validate_located(&loaded.pipeline, &loaded.source);
     for problem in &problems {
         println!("{}", format_problem(file, problem));
     }

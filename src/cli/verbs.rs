@@ -12,7 +12,8 @@ use crate::execution::{ActionId, ExecutionId};
 use crate::host::Session;
 use crate::model::quote::quote;
 use crate::model::status::{RetryMode, StopMode};
-use crate::store::{Store, StoreError};
+use crate::model::workspace;
+use crate::store::{Store, StoreError, WorkspacePaths};
 
 /// Where the workspace is (default: the current folder).
 #[derive(Debug, clap::Args)]
@@ -294,6 +295,13 @@ pub fn status(args: StatusArgs) -> Result<u8, CliError> {
     let session = match Session::connect(&root, "pipewright status") {
         Ok(Some(session)) => session,
         Ok(None) => {
+            let state = WorkspacePaths::new(&root).state_dir();
+            if !state.is_dir() && workspace::pipeline_files(&root).is_empty() {
+                return Err(CliError::bad_input(format!(
+                    "{} is not a Pipewright workspace (no .pipewright/ and no *.pipeline.ron files): give the workspace folder",
+                    root.display()
+                )));
+            }
             if !args.json {
                 println!("nothing is running in {}", root.display());
             }

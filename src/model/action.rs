@@ -41,9 +41,10 @@ pub struct Action {
     /// How long the action may run before its processes are killed (default 1h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
-    /// What the action carried when imported from AWS, kept for export.
+    /// What the action carried when imported from AWS, kept for export (boxed: most actions
+    /// have none, and a huge definition holds hundreds of thousands of actions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aws: Option<AwsAction>,
+    pub aws: Option<Box<AwsAction>>,
 }
 
 impl Action {

@@ -13,22 +13,22 @@ use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
 
+use super::file::Position;
 use super::file::format::pretty;
-use super::file::{Position, Positions, Tree};
 use super::pipeline::Pipeline;
+use super::quote::shorten_quotes;
 
 /// The file name suffix of pipeline definitions.
 pub const PIPELINE_SUFFIX: &str = ".pipeline.ron";
 
-/// A pipeline read from a file, with where each of its values is in the text.
+/// A pipeline read from a file, with its text (for positions: see
+/// [`super::validate_located`]).
 #[derive(Debug, Clone)]
 pub struct LoadedPipeline {
     /// The definition.
     pub pipeline: Pipeline,
     /// The text it was read from.
     pub source: String,
-    /// Where each value starts in `source`.
-    pub positions: Positions,
 }
 
 /// Why a pipeline file (or another RON file of the workspace) could not be read.
@@ -82,17 +82,22 @@ pub fn load(path: &Path) -> Result<LoadedPipeline, LoadError> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(&source, path)
+    let pipeline = read(&source, path)?;
+    Ok(LoadedPipeline { pipeline, source })
 }
 
 /// Parses pipeline text; `path` only names the file in errors.
 pub fn parse(source: &str, path: &Path) -> Result<LoadedPipeline, LoadError> {
+    let pipeline = read(source, path)?;
+    Ok(LoadedPipeline {
+        pipeline,
+        source: source.to_string(),
+    })
+}
+
+fn read(source: &str, path: &Path) -> Result<Pipeline, LoadError> {
     match options().from_str::<Pipeline>(source) {
-        Ok(pipeline) => Ok(LoadedPipeline {
-            pipeline,
-            source: source.to_string(),
-            positions: Positions::of(&Tree::parse(source)),
-        }),
+        Ok(pipeline) => Ok(pipeline),
         Err(error) => Err(syntax_error(&error, path)),
     }
 }
@@ -105,7 +110,7 @@ pub(crate) fn syntax_error(error: &ron::error::SpannedError, path: &Path) -> Loa
             line: error.span.start.line,
             column: error.span.start.col,
         },
-        message: explain(&error.code),
+        message: shorten_quotes(&explain(&error.code)).into_owned(),
     }
 }
 

@@ -11,6 +11,7 @@ use super::duration::Duration;
 use super::file::{Position, Positions};
 use super::pipeline::{Pipeline, RunSlot};
 use super::providers::ProviderKind;
+use super::quote::{quote, shorten_quotes};
 use super::strings::action_strings;
 use super::variables::{EXECUTION_ID_KEY, Reference, find_references};
 
@@ -41,9 +42,10 @@ pub struct Problem {
 
 impl Problem {
     fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
         Self {
             path: path.into(),
-            message: message.into(),
+            message: shorten_quotes(&message).into_owned(),
             position: None,
         }
     }
@@ -62,11 +64,17 @@ pub fn validate(pipeline: &Pipeline) -> Vec<Problem> {
     checker.problems
 }
 
-/// Checks a pipeline and adds file positions to each problem.
-pub fn validate_located(pipeline: &Pipeline, positions: &Positions) -> Vec<Problem> {
-    validate(pipeline)
+/// Checks a pipeline read from `source` and adds file positions to each problem (the text is
+/// scanned only when there are problems, and only for their paths).
+pub fn validate_located(pipeline: &Pipeline, source: &str) -> Vec<Problem> {
+    let problems = validate(pipeline);
+    if problems.is_empty() {
+        return problems;
+    }
+    let positions = Positions::scan_for(source, problems.iter().map(|p| p.path.as_str()));
+    problems
         .into_iter()
-        .map(|problem| problem.locate(positions))
+        .map(|problem| problem.locate(&positions))
         .collect()
 }
 
@@ -104,7 +112,8 @@ fn check_charset(
     }
     if name.chars().count() > max {
         return Err(format!(
-            "the {kind} name \"{name}\" is longer than {max} characters: shorten it"
+            "the {kind} name {} is longer than {max} characters: shorten it",
+            quote(name)
         ));
     }
     if let Some(bad) = name.chars().find(|&c| !ok(c)) {

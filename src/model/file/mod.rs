@@ -1,6 +1,7 @@
-//! The `*.pipeline.ron` text as a lossless syntax tree: one parser that serves positions for
-//! validation ([`Positions`]), the layout of new files ([`format::pretty`]) and saving edits
-//! into a hand-written file without losing its comments ([`update::update`]).
+//! The `*.pipeline.ron` text as a lossless syntax tree: one parser that serves the layout of
+//! new files ([`format::pretty`]) and saving edits into a hand-written file without losing its
+//! comments ([`update::update`]); the same grammar, streamed without a tree, gives positions
+//! for validation ([`Positions`]).
 
 pub mod format;
 pub mod literal;

@@ -190,18 +190,43 @@ impl Parser<'_> {
 
 /// Splits `source` into tokens that cover every byte.
 pub fn lex(source: &str) -> Vec<Token> {
-    let mut lexer = Lexer {
-        source,
-        bytes: source.as_bytes(),
-        index: 0,
-        tokens: Vec::new(),
-    };
-    while lexer.index < lexer.bytes.len() {
-        lexer.token();
-    }
-    lexer.tokens
+    Tokens::new(source).collect()
 }
 
+/// The tokens of a text, lexed one at a time (for a reader that keeps none of them).
+#[derive(Clone)]
+pub struct Tokens<'s> {
+    lexer: Lexer<'s>,
+}
+
+impl<'s> Tokens<'s> {
+    /// The tokens of `source`, from its start.
+    pub fn new(source: &'s str) -> Self {
+        Self {
+            lexer: Lexer {
+                source,
+                bytes: source.as_bytes(),
+                index: 0,
+                tokens: Vec::new(),
+            },
+        }
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        if self.lexer.index >= self.lexer.bytes.len() {
+            return None;
+        }
+        // Each call lexes exactly one token.
+        self.lexer.token();
+        self.lexer.tokens.pop()
+    }
+}
+
+#[derive(Clone)]
 struct Lexer<'s> {
     source: &'s str,
     bytes: &'s [u8],

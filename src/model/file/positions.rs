@@ -5,11 +5,16 @@
 //! `.key#value` is its value's). A group with one item that is not a struct (`Some(x)`,
 //! `Env("X")`, `Commands((...))`) is transparent: its item sits at the group's own path.
 //! Tuples of several items add `.0`, `.1`, ….
+//!
+//! The text is read as a stream of tokens, parsed as [`super::parse`] parses it but without
+//! building a tree, and only the paths asked for are kept: locating a few problems in a
+//! 20 MB definition costs little more memory than its text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::literal::decode;
-use super::syntax::{Node, NodeKind, Tree};
+use super::parse::Tokens;
+use super::syntax::{Token, TokenKind};
 
 /// A 1-based line and column (in characters) in a text file.
 #[derive(
@@ -57,30 +62,51 @@ impl LineIndex {
     }
 }
 
-/// The start position of every value in a document, by path.
+/// The start position of values in a document, by path.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
     by_path: HashMap<String, Position>,
 }
 
 impl Positions {
-    /// Parses `text` and records where each value starts.
+    /// Where every value of `text` starts.
     pub fn scan(text: &str) -> Self {
-        Self::of(&Tree::parse(text))
+        Self::collect(text, None)
     }
 
-    /// Records where each value of `tree` starts.
-    pub fn of(tree: &Tree) -> Self {
-        let mut walker = Walker {
-            source: tree.source(),
-            lines: LineIndex::new(tree.source()),
+    /// Where the values at `paths`, and the values that enclose them, start (only those are
+    /// kept).
+    pub fn scan_for<'p>(text: &str, paths: impl IntoIterator<Item = &'p str>) -> Self {
+        let mut relevant = HashSet::new();
+        for path in paths {
+            let mut current = path;
+            while relevant.insert(current.to_string()) && !current.is_empty() {
+                current = parent_path(current);
+            }
+        }
+        Self::collect(text, Some(&relevant))
+    }
+
+    fn collect(text: &str, relevant: Option<&HashSet<String>>) -> Self {
+        let mut scan = Scan {
+            source: text,
+            lines: LineIndex::new(text),
+            relevant,
             found: HashMap::new(),
         };
-        if let Some(value) = tree.value() {
-            walker.value(String::new(), value);
+        let mut cursor = Cursor::new(text);
+        cursor.trivia();
+        while cursor
+            .peek()
+            .is_some_and(|t| t.kind == TokenKind::Attribute)
+        {
+            cursor.bump();
+            cursor.trivia();
         }
+        let root = scan.wants(String::new());
+        scan.value(&mut cursor, root);
         Self {
-            by_path: walker.found,
+            by_path: scan.found,
         }
     }
 
@@ -98,7 +124,7 @@ impl Positions {
         }
     }
 
-    /// The position of exactly `path`, if the document has that value.
+    /// The position of exactly `path`, if the document has that value (and it was asked for).
     pub fn exact(&self, path: &str) -> Option<Position> {
         self.by_path.get(path).copied()
     }
@@ -125,59 +151,272 @@ fn join(path: &str, field: &str) -> String {
     }
 }
 
-struct Walker<'s> {
+/// The tokens ahead, read one at a time (cloning it looks ahead without moving).
+#[derive(Clone)]
+struct Cursor<'s> {
+    tokens: Tokens<'s>,
+    ahead: VecDeque<Token>,
+    /// Where the last token taken ends.
+    last_end: usize,
+}
+
+impl<'s> Cursor<'s> {
+    fn new(source: &'s str) -> Self {
+        Self {
+            tokens: Tokens::new(source),
+            ahead: VecDeque::new(),
+            last_end: 0,
+        }
+    }
+
+    /// Whether the `index`-th token ahead exists (reading it if needed).
+    fn fill(&mut self, index: usize) -> bool {
+        while self.ahead.len() <= index {
+            match self.tokens.next() {
+                Some(token) => self.ahead.push_back(token),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    fn peek(&mut self) -> Option<Token> {
+        self.fill(0);
+        self.ahead.front().copied()
+    }
+
+    fn bump(&mut self) {
+        self.fill(0);
+        if let Some(token) = self.ahead.pop_front() {
+            self.last_end = token.end;
+        }
+    }
+
+    fn trivia(&mut self) {
+        while self.peek().is_some_and(|token| token.kind.is_trivia()) {
+            self.bump();
+        }
+    }
+
+    /// The `nth` token ahead that is not trivia (0: the next one).
+    fn solid(&mut self, nth: usize) -> Option<Token> {
+        let mut seen = 0;
+        let mut index = 0;
+        while self.fill(index) {
+            let token = self.ahead[index];
+            if !token.kind.is_trivia() {
+                if seen == nth {
+                    return Some(token);
+                }
+                seen += 1;
+            }
+            index += 1;
+        }
+        None
+    }
+}
+
+/// How a group names its items.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `[a, b]`: `path[0]`, `path[1]`.
+    List,
+    /// `{k: v}`: `path.k` and `path.k#value`.
+    Map,
+    /// `(name: v)`: `path.name`.
+    Struct,
+    /// `Some(x)`: the one item at `path`.
+    Transparent,
+    /// `(a, b)`: `path.0`, `path.1`.
+    Tuple,
+}
+
+/// What a group held, to choose its shape.
+#[derive(Default)]
+struct Held {
+    items: usize,
+    fields: bool,
+}
+
+struct Scan<'s, 'r> {
     source: &'s str,
     lines: LineIndex,
+    /// The paths to keep (`None`: all).
+    relevant: Option<&'r HashSet<String>>,
     found: HashMap<String, Position>,
 }
 
-impl Walker<'_> {
-    fn mark(&mut self, path: &str, node: &Node) {
-        let position = self.lines.position(self.source, node.start);
-        self.found.entry(path.to_string()).or_insert(position);
+impl Scan<'_, '_> {
+    /// `path` if it is to be kept (nothing under a path that is not kept is).
+    fn wants(&self, path: String) -> Option<String> {
+        self.relevant
+            .is_none_or(|set| set.contains(&path))
+            .then_some(path)
     }
 
-    fn value(&mut self, path: String, node: &Node) {
-        self.mark(&path, node);
-        if node.kind != NodeKind::Group {
-            return;
+    fn child(&self, parent: &Option<String>, name: impl FnOnce(&str) -> String) -> Option<String> {
+        parent
+            .as_deref()
+            .map(name)
+            .and_then(|path| self.wants(path))
+    }
+
+    fn mark(&mut self, path: &Option<String>, start: usize) {
+        if let Some(path) = path {
+            let position = self.lines.position(self.source, start);
+            self.found.entry(path.clone()).or_insert(position);
         }
-        let items: Vec<&Node> = node.items().collect();
-        match node.open(self.source) {
-            Some('[') => {
-                for (index, item) in items.into_iter().enumerate() {
-                    self.value(format!("{path}[{index}]"), item);
+    }
+
+    fn is_open_paren(&self, token: Token) -> bool {
+        token.kind == TokenKind::Open && self.source[token.start..].starts_with('(')
+    }
+
+    /// A value at the cursor (on a solid token), or `None` when the token cannot start one
+    /// (then nothing is taken).
+    fn value(&mut self, cursor: &mut Cursor, path: Option<String>) -> Option<()> {
+        let token = cursor.peek()?;
+        match token.kind {
+            TokenKind::Ident => {
+                self.mark(&path, token.start);
+                cursor.bump();
+                if cursor.solid(0).is_some_and(|next| self.is_open_paren(next)) {
+                    cursor.trivia();
+                    self.group(cursor, path);
                 }
             }
-            Some('{') => {
-                for item in items {
-                    let (Some(key), Some(value)) = (item.key_node(), item.value()) else {
-                        continue;
-                    };
-                    let entry = join(&path, &decode(key.text(self.source)));
-                    self.mark(&entry, key);
-                    self.value(format!("{entry}#value"), value);
-                }
+            TokenKind::Str | TokenKind::Char | TokenKind::Number | TokenKind::Unknown => {
+                self.mark(&path, token.start);
+                cursor.bump();
             }
-            _ if node.has_fields() => {
-                for item in items {
-                    let (Some(key), Some(value)) = (item.key(self.source), item.value()) else {
-                        continue;
-                    };
-                    self.value(join(&path, key), value);
-                }
+            TokenKind::Open => {
+                self.mark(&path, token.start);
+                self.group(cursor, path);
             }
-            _ if items.len() <= 1 => {
-                if let Some(item) = items.first() {
-                    self.value(path, item);
-                }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// A group from its opening bracket on.
+    fn group(&mut self, cursor: &mut Cursor, path: Option<String>) {
+        let Some(open) = cursor.peek() else {
+            return;
+        };
+        let open_char = self.source[open.start..].chars().next();
+        let shape = match open_char {
+            Some('[') => Shape::List,
+            Some('{') => Shape::Map,
+            _ if path.is_none() => Shape::Tuple,
+            // `(name: ...`: a struct, without reading further.
+            _ if cursor.solid(1).is_some_and(|t| t.kind == TokenKind::Ident)
+                && cursor.solid(2).is_some_and(|t| t.kind == TokenKind::Colon) =>
+            {
+                Shape::Struct
             }
             _ => {
-                for (index, item) in items.into_iter().enumerate() {
-                    self.value(join(&path, &index.to_string()), item);
+                let held = self.body(&mut cursor.clone(), &None, Shape::Tuple);
+                if held.fields {
+                    Shape::Struct
+                } else if held.items <= 1 {
+                    Shape::Transparent
+                } else {
+                    Shape::Tuple
+                }
+            }
+        };
+        self.body(cursor, &path, shape);
+    }
+
+    /// `( items )`, `[ items ]` or `{ items }` from the opening bracket on.
+    fn body(&mut self, cursor: &mut Cursor, path: &Option<String>, shape: Shape) -> Held {
+        let mut held = Held::default();
+        let Some(open) = cursor.peek() else {
+            return held;
+        };
+        let open_char = self.source[open.start..].chars().next().unwrap_or('(');
+        cursor.bump();
+        loop {
+            cursor.trivia();
+            let Some(token) = cursor.peek() else {
+                return held;
+            };
+            match token.kind {
+                TokenKind::Close => {
+                    cursor.bump();
+                    return held;
+                }
+                TokenKind::Comma | TokenKind::Colon | TokenKind::Attribute => cursor.bump(),
+                _ => {
+                    let index = held.items;
+                    let item = match open_char {
+                        '(' if self.starts_field(cursor) => {
+                            held.fields = true;
+                            self.field(cursor, path, shape)
+                        }
+                        '{' => self.entry(cursor, path),
+                        _ => {
+                            let child = match shape {
+                                Shape::List => self.child(path, |p| format!("{p}[{index}]")),
+                                Shape::Tuple => self.child(path, |p| join(p, &index.to_string())),
+                                Shape::Transparent => path.clone(),
+                                Shape::Map | Shape::Struct => None,
+                            };
+                            self.value(cursor, child)
+                        }
+                    };
+                    match item {
+                        Some(()) => held.items += 1,
+                        None => cursor.bump(),
+                    }
                 }
             }
         }
+    }
+
+    /// Whether the cursor is on `identifier :` (a struct field, not `::`).
+    fn starts_field(&self, cursor: &mut Cursor) -> bool {
+        let (Some(name), Some(colon)) = (cursor.solid(0), cursor.solid(1)) else {
+            return false;
+        };
+        name.kind == TokenKind::Ident && colon.kind == TokenKind::Colon
+    }
+
+    fn field(&mut self, cursor: &mut Cursor, path: &Option<String>, shape: Shape) -> Option<()> {
+        let name = cursor.peek()?;
+        let key = self.source[name.start..name.end].trim_start_matches("r#");
+        let child = if shape == Shape::Struct {
+            self.child(path, |p| join(p, key))
+        } else {
+            None
+        };
+        cursor.bump();
+        cursor.trivia();
+        cursor.bump();
+        cursor.trivia();
+        self.value(cursor, child);
+        Some(())
+    }
+
+    fn entry(&mut self, cursor: &mut Cursor, path: &Option<String>) -> Option<()> {
+        let key_start = cursor.peek()?.start;
+        self.value(cursor, None)?;
+        if cursor.solid(0).map(|token| token.kind) != Some(TokenKind::Colon) {
+            // A map item without a key: a plain value, with no path.
+            return Some(());
+        }
+        let key = path
+            .as_ref()
+            .map(|p| join(p, &decode(&self.source[key_start..cursor.last_end])));
+        cursor.trivia();
+        cursor.bump();
+        cursor.trivia();
+        let value_path = key.as_ref().and_then(|k| self.wants(format!("{k}#value")));
+        if self.value(cursor, value_path).is_some() {
+            let key = key.and_then(|k| self.wants(k));
+            self.mark(&key, key_start);
+        }
+        Some(())
     }
 }
 
@@ -229,6 +468,44 @@ mod tests {
             positions.exact("stages[1].actions[0]")
         );
         assert_eq!(positions.find("nothing.here"), positions.exact(""));
+    }
+
+    #[test]
+    fn keeps_only_the_paths_asked_for_and_what_encloses_them() {
+        let all = Positions::scan(TEXT);
+        let some = Positions::scan_for(
+            TEXT,
+            [
+                "stages[1].actions[0].env.TOKEN#value",
+                "stages[0].actions[0].provider.commands[1]",
+                "stages[1].actions[0].timeout",
+            ],
+        );
+        for path in [
+            "stages[1].actions[0].env.TOKEN#value",
+            "stages[0].actions[0].provider.commands[1]",
+            "stages[0].actions[0].provider",
+            "stages[1].actions[0]",
+            "stages",
+            "",
+        ] {
+            assert_eq!(some.exact(path), all.exact(path), "{path}");
+            assert!(some.exact(path).is_some(), "{path}");
+        }
+        assert_eq!(some.exact("stages[0].name"), None);
+        assert_eq!(
+            some.find("stages[1].actions[0].timeout"),
+            all.exact("stages[1].actions[0]")
+        );
+    }
+
+    #[test]
+    fn groups_of_one_item_are_transparent_and_tuples_numbered() {
+        let positions = Positions::scan("(a: Some((x: 1)), b: (1, \"two\"), c: Env(\"X\"))");
+        let at = |path: &str| positions.exact(path).map(|p| p.column);
+        assert_eq!(at("a.x"), Some(14));
+        assert_eq!(at("b.1"), Some(26));
+        assert_eq!(at("c"), Some(37));
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl Derived {
 
 /// The action as a declaration.
 pub fn action(context: &mut Context, pipeline_name: &str, action: &Action, path: &str) -> Exported {
-    let kept = action.aws.clone().unwrap_or_default();
+    let kept = action.aws.as_deref().cloned().unwrap_or_default();
     let derived = derive(context, pipeline_name, action, &kept, path);
     let action_type = derived
         .action_type

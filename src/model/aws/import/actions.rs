@@ -224,7 +224,7 @@ pub(crate) fn action(reader: &mut Reader, raw: &Value, relative: &str) -> Option
         env: mapped.env,
         secrets: mapped.secrets,
         timeout,
-        aws: Some(aws),
+        aws: Some(Box::new(aws)),
     })
 }
 
